@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# ck — the one entry point for ConnectKit developers: set-up, build, test, demo, docs, benchmarks
+# and formatting. Every subcommand first makes sure the machine has what the project needs
+# (`./ck setup`), which is a fast no-op once everything is installed.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+# Debian bookworm packages the build, the tests and the docs need. Add a package here when its
+# first user lands; ARCHITECTURE §2 lists the choices.
+APT_PACKAGES=(
+  bazel-bootstrap bazel-platforms g++ clang-14 clang-format clang-tidy python3 doxygen
+  libgtest-dev libgmock-dev libbenchmark-dev
+  librdkafka-dev nlohmann-json3-dev libboost-dev
+)
+
+CACHE_DIR="${CK_CACHE_DIR:-$HOME/.cache/connectkit}"
+SUMMARIZE="$ROOT/tools/ck/test_summary.py"
+
+die() { echo "ck: $*" >&2; exit 2; }
+log() { echo "ck: $*" >&2; }
+
+missing_packages() {
+  local pkg
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || echo "$pkg"
+  done
+}
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+cmd_setup() {
+  case "${1:-}" in
+    -h|--help) cat <<'EOF'
+usage: ./ck setup
+
+Installs every Debian package the project needs (apt-get), idempotently. Prints nothing and returns
+at once when everything is present. Every other subcommand runs this first.
+EOF
+      return 0 ;;
+  esac
+  local missing
+  missing=$(missing_packages)
+  [ -z "$missing" ] && return 0
+  log "installing missing packages: $(echo $missing)"
+  export DEBIAN_FRONTEND=noninteractive
+  # shellcheck disable=SC2086
+  if ! as_root apt-get install -y --no-install-recommends $missing >/dev/null; then
+    as_root apt-get update >/dev/null
+    # shellcheck disable=SC2086
+    as_root apt-get install -y --no-install-recommends $missing >/dev/null
+  fi
+  missing=$(missing_packages)
+  [ -z "$missing" ] || die "packages still missing after apt-get install: $(echo $missing)"
+  mkdir -p "$CACHE_DIR"
+}
+
+cmd_build() {
+  case "${1:-}" in
+    -h|--help) cat <<'EOF'
+usage: ./ck build [bazel options] [targets]
+
+Builds the given targets (default: //...). Options go to bazel, e.g. --config=asan, --config=tsan,
+--config=opt.
+EOF
+      return 0 ;;
+  esac
+  local args=("$@")
+  has_target "${args[@]+"${args[@]}"}" || args+=("//...")
+  bazel build "${args[@]}"
+}
+
+# True when the arguments name at least one target (anything not starting with '-').
+has_target() {
+  local a
+  for a in "$@"; do [[ "$a" == -* ]] || return 0; done
+  return 1
+}
+
+cmd_test() {
+  case "${1:-}" in
+    -h|--help) cat <<'EOF'
+usage: ./ck test [bazel options] [targets]
+
+Runs the tests (default: //...) and ends with one summary line, "N passed, M failed" (", K skipped"
+when any), counting test cases. Exits non-zero when a test fails or none ran.
+EOF
+      return 0 ;;
+  esac
+  local args=("$@") bep rc=0
+  has_target "${args[@]+"${args[@]}"}" || args+=("//...")
+  bep=$(mktemp -t ck-bep.XXXXXX.json)
+  bazel test --build_event_json_file="$bep" "${args[@]}" || rc=$?
+  python3 "$SUMMARIZE" "$bep" "$rc" || rc=${rc:-1}
+  rm -f "$bep"
+  return "$rc"
+}
+
+cmd_demo() {
+  case "${1:-}" in
+    -h|--help) cat <<'EOF'
+usage: ./ck demo
+
+Builds the runtime and the example plugins and runs a real pipeline on the embedded Kafka
+(librdkafka's mock cluster), showing records flow. Needs no running services.
+EOF
+      return 0 ;;
+  esac
+  bazel build //runtime/cli:demo
+  "$ROOT/bazel-bin/runtime/cli/demo" "$@"
+}
+
+cmd_docs() {
+  case "${1:-}" in
+    -h|--help) cat <<'EOF'
+usage: ./ck docs
+
+Builds the HTML API reference of the public SDK headers into build/docs/html with Doxygen;
+any Doxygen warning fails the build.
+EOF
+      return 0 ;;
+  esac
+  mkdir -p build/docs
+  doxygen docs/Doxyfile
+  log "API reference: $ROOT/build/docs/html/index.html"
+}
+
+cmd_bench() {
+  case "${1:-}" in
+    -h|--help) cat <<'EOF'
+usage: ./ck bench [name] [benchmark options]
+
+Runs the benchmark tests/bench:<name>_bench in an optimised build; without a name, lists them.
+Each benchmark runs the baseline and ConnectKit in one run, prints the ratios, and ends with one
+line "BENCH <name> key=value ...".
+EOF
+      return 0 ;;
+  esac
+  local names
+  names=$(bazel query 'kind(cc_binary, //tests/bench:*)' 2>/dev/null | sed -n 's|^//tests/bench:\(.*\)_bench$|\1|p')
+  if [ $# -eq 0 ]; then
+    echo "benchmarks:"; echo "$names" | sed 's/^/  /'; return 0
+  fi
+  local name="$1"; shift
+  echo "$names" | grep -qx "$name" || die "unknown benchmark '$name'; known: $(echo $names)"
+  bazel build --config=opt "//tests/bench:${name}_bench"
+  "$ROOT/bazel-bin/tests/bench/${name}_bench" "$@"
+}
+
+# C and C++ files tracked or new in the working tree.
+source_files() {
+  git ls-files --cached --others --exclude-standard -- '*.h' '*.cc' '*.c' | grep -v '^third_party/'
+}
+
+# Files changed against HEAD (or in the last commit when the tree is clean).
+changed_files() {
+  local files
+  files=$( { git diff --name-only HEAD -- '*.h' '*.cc' '*.c';
+             git ls-files --others --exclude-standard -- '*.h' '*.cc' '*.c'; } | sort -u)
+  [ -n "$files" ] || files=$(git diff --name-only HEAD~1 HEAD -- '*.h' '*.cc' '*.c' 2>/dev/null || true)
+  for f in $files; do [ -f "$f" ] && echo "$f"; done | grep -v '^third_party/' || true
+}
+
+cmd_fmt() {
+  case "${1:-}" in
+    -h|--help) cat <<'EOF'
+usage: ./ck fmt
+
+Formats every C and C++ file of the project in place with clang-format (.clang-format).
+EOF
+      return 0 ;;
+  esac
+  source_files | xargs -r clang-format -i
+}
+
+cmd_lint() {
+  case "${1:-}" in
+    -h|--help) cat <<'EOF'
+usage: ./ck lint [--all]
+
+Checks that every C and C++ file is clang-formatted, then runs clang-tidy (.clang-tidy, warnings
+as errors) on the files changed against HEAD (or in the last commit), or on all with --all.
+EOF
+      return 0 ;;
+  esac
+  local files
+  source_files | xargs -r clang-format --dry-run -Werror
+  if [ "${1:-}" = "--all" ]; then files=$(source_files); else files=$(changed_files); fi
+  files=$(echo "$files" | grep -E '\.cc$' || true)
+  [ -z "$files" ] && { log "lint: formatting clean; no changed source files for clang-tidy"; return 0; }
+  local out rc=0
+  # shellcheck disable=SC2086
+  out=$(clang-tidy --quiet $files -- -std=c++20 -xc++ -I. -Isdk/include -Itestkit/include 2>&1) || rc=$?
+  echo "$out" | grep -v 'warnings\? generated\.$' || true
+  [ "$rc" -eq 0 ] || die "lint: clang-tidy found problems (see above)"
+  log "lint: clean"
+}
+
+usage() {
+  cat <<'EOF'
+usage: ./ck <command> [args]   (./ck <command> --help for details)
+
+  setup   install every package the project needs (idempotent)
+  build   build targets (default //...)
+  test    run tests and print "N passed, M failed"
+  demo    run a real pipeline on the embedded Kafka
+  docs    build the API reference (Doxygen, warnings as errors)
+  bench   run a benchmark against its baseline
+  fmt     clang-format every C/C++ file in place
+  lint    format check + clang-tidy on changed files
+EOF
+}
+
+main() {
+  local cmd="${1:-}"
+  [ $# -gt 0 ] && shift
+  case "$cmd" in
+    ""|-h|--help|help) usage ;;
+    setup|build|test|demo|docs|bench|fmt|lint)
+      case "${1:-}" in -h|--help) ;; *) [ "$cmd" = setup ] || cmd_setup ;; esac
+      "cmd_$cmd" "$@" ;;
+    *) usage >&2; die "unknown command '$cmd'" ;;
+  esac
+}
+
+main "$@"
