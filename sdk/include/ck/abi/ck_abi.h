@@ -395,6 +395,24 @@ typedef struct ck_host {
   void (*error_set)(ck_error* err, int32_t code, uint32_t flags, ck_str message);
 
   /**
+   * @brief Creates an empty error object, for calls the plugin makes into this table outside of
+   * a host call (or to inspect an error the host reported).
+   * @return the error; transferred to the caller, who frees it with error_destroy.
+   */
+  ck_error* (*error_create)(void);
+
+  /** @brief Frees an error made by error_create. @param err the error, or NULL. */
+  void (*error_destroy)(ck_error* err);
+
+  /**
+   * @brief Reads an error object.
+   * @param err the error. @param code out: its #ck_error_code, 0 when unset (may be NULL).
+   * @param flags out: its flags (may be NULL).
+   * @return its message, borrowed from `err` (valid until it is set again or destroyed).
+   */
+  ck_str (*error_get)(const ck_error* err, int32_t* code, uint32_t* flags);
+
+  /**
    * @brief Writes a log line with the component's context (`[connector|task-N]`).
    * @param ctx the component's context, or NULL for plugin-level messages.
    * @param level a #ck_log_level. @param message the text (borrowed).
@@ -536,11 +554,11 @@ typedef struct ck_source_task_vtable {
    *  @param self the instance. @param out transferred to the host. @param err error.
    *  @return status; a retriable error makes the host poll again. */
   ck_status (*poll)(void* self, ck_batch* out, ck_error* err);
-  /** @brief Called after offsets were committed. @param self the instance. @param err error.
-   *  @return status. */
+  /** @brief Called after offsets were committed; NULL when the task does not need it.
+   *  @param self the instance. @param err error. @return status. */
   ck_status (*commit)(void* self, ck_error* err);
-  /** @brief A record was acknowledged by the broker, or dropped (metadata NULL).
-   *  @param self the instance. @param record the record as polled (borrowed).
+  /** @brief A record was acknowledged by the broker, or dropped (metadata NULL). NULL when the
+   *  task does not need it, which spares the host the call per record. @param self the instance. @param record the record as polled (borrowed).
    *  @param metadata where it was written (borrowed), or NULL. @param err error.
    *  @return status. */
   ck_status (*commit_record)(void* self, const ck_record* record,

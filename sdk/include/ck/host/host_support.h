@@ -1,0 +1,131 @@
+/// @file
+/// Building blocks for hosts of ConnectKit plugins: the runtime and the testkit's FakeHost.
+///
+/// A host defines the ABI's opaque types. They are defined once, here, so that two hosts linked
+/// into one program cannot disagree: #ck_error carries a code, flags and a message; #ck_context is
+/// a base that each host extends by embedding it as its context's first member. Owned<T> releases
+/// a transferred batch, list or buffer exactly once; Check() turns an error status into AbiError.
+
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "ck/abi/ck_abi.h"
+
+/// The host's error object: what ck_host::error_set filled in.
+struct ck_error {
+  int32_t code = 0;     ///< A #ck_error_code, or 0 when no error was set.
+  uint32_t flags = 0;   ///< #CK_ERROR_FLAG_RETRIABLE or 0.
+  std::string message;  ///< What failed.
+};
+
+/// The host's per-component context. Hosts embed it as the first member of their own context
+/// type and recover theirs from `owner`.
+struct ck_context {
+  void* owner = nullptr;  ///< The host's object behind this context.
+};
+
+namespace ck::host {
+
+/// Implements ck_host::error_set; never throws.
+inline void ErrorSet(ck_error* err, int32_t code, uint32_t flags, ck_str message) noexcept {
+  if (err == nullptr) return;
+  try {
+    err->code = code;
+    err->flags = flags;
+    err->message.assign(message.ptr == nullptr ? "" : message.ptr, message.len);
+  } catch (...) {  // out of memory while copying the message: keep the code
+    err->message.clear();
+  }
+}
+
+/// Implements ck_host::error_create; returns NULL when out of memory.
+inline ck_error* ErrorCreate() noexcept { return new (std::nothrow) ck_error; }
+
+/// Implements ck_host::error_destroy.
+inline void ErrorDestroy(ck_error* err) noexcept { delete err; }
+
+/// Implements ck_host::error_get.
+inline ck_str ErrorGet(const ck_error* err, int32_t* code, uint32_t* flags) noexcept {
+  if (code != nullptr) *code = err->code;
+  if (flags != nullptr) *flags = err->flags;
+  return ck_str{err->message.data(), err->message.size()};
+}
+
+/// The error a plugin reported, as an exception on the host side.
+class AbiError : public std::runtime_error {
+ public:
+  /// An error with the plugin's code, flags and message.
+  AbiError(int32_t code, uint32_t flags, const std::string& message)
+      : std::runtime_error(message), code_(code), flags_(flags) {}
+
+  /// The #ck_error_code.
+  int32_t code() const { return code_; }
+  /// Whether the plugin marked the error retriable.
+  bool retriable() const { return (flags_ & CK_ERROR_FLAG_RETRIABLE) != 0; }
+
+ private:
+  int32_t code_;
+  uint32_t flags_;
+};
+
+/// Throws AbiError unless `status` is #CK_STATUS_OK. `what` names the call, for the message
+/// when the plugin set none.
+inline void Check(ck_status status, const ck_error& err, std::string_view what) {
+  if (status == CK_STATUS_OK) return;
+  std::string message = err.message.empty()
+                            ? std::string(what) + " failed with status " + std::to_string(status) +
+                                  " and no message"
+                            : err.message;
+  throw AbiError(err.code != 0 ? err.code : CK_ERROR_INTERNAL, err.flags, message);
+}
+
+/// Owns a transferred struct with a `release` member (#ck_batch, #ck_blob_batch, #ck_data_batch,
+/// #ck_offset_list, #ck_config_list, #ck_buffer) and releases it exactly once.
+template <typename T>
+class Owned {
+ public:
+  Owned() : value_{} {}
+  ~Owned() { reset(); }
+  Owned(Owned&& other) noexcept : value_(other.value_) { other.value_.release = nullptr; }
+  Owned& operator=(Owned&& other) noexcept {
+    if (this != &other) {
+      reset();
+      value_ = other.value_;
+      other.value_.release = nullptr;
+    }
+    return *this;
+  }
+  Owned(const Owned&) = delete;
+  Owned& operator=(const Owned&) = delete;
+
+  /// The struct, for a plugin call to fill (release any previous content first with reset()).
+  T* out() {
+    reset();
+    return &value_;
+  }
+  /// The struct.
+  const T& operator*() const { return value_; }
+  /// The struct's members.
+  const T* operator->() const { return &value_; }
+  /// Moves the struct out: the caller becomes responsible for releasing it.
+  T release() {
+    T moved = value_;
+    value_.release = nullptr;
+    return moved;
+  }
+  /// Releases the struct now, if it holds anything.
+  void reset() {
+    if (value_.release != nullptr) value_.release(&value_);
+    value_ = T{};
+  }
+
+ private:
+  T value_;
+};
+
+}  // namespace ck::host
