@@ -326,7 +326,11 @@ void SinkTaskDriver::Open(const std::vector<TopicPartition>& partitions) const {
 
 void SinkTaskDriver::Put(const std::vector<SinkRecord>& records) const {
   AbiBatch<SinkRecord> abi(records);
-  Call("put", &ck_sink_task_vtable::put, &abi.batch);
+  PutBatch(abi.batch);
+}
+
+void SinkTaskDriver::PutBatch(const ck_batch& batch) const {
+  Call("put", &ck_sink_task_vtable::put, &batch);
 }
 
 OffsetMap SinkTaskDriver::PreCommit(const OffsetMap& offsets) const {

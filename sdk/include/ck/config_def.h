@@ -21,10 +21,13 @@
 
 #pragma once
 
+#include <regex.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -35,7 +38,6 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -212,8 +214,10 @@ ValidatorPtr NonEmptyString();
 /// U+007F-U+009F); null passes. Described as "non-empty string without ISO control characters".
 ValidatorPtr NonEmptyStringWithoutControlChars();
 
-/// Accepts strings that match `pattern` (ECMAScript, whole string); null passes. Throws
-/// std::regex_error if `pattern` is invalid.
+/// Accepts strings that match `pattern` as a whole, in POSIX extended syntax (e.g.
+/// `[a-z]+(-[a-z]+)*`); null passes. Described as "string matching the regular expression
+/// <pattern>".
+/// Throws ConfigError if `pattern` is invalid.
 ValidatorPtr RegexValidator(std::string pattern);
 
 /// Runs each of `validators` in order (Kafka's CompositeValidator.of); described by joining their
@@ -267,9 +271,9 @@ struct ConfigValue {
 /// A set of configuration key definitions (Kafka's ConfigDef), in definition order.
 class ConfigDef {
  public:
-  /// Fluent definition of one key, passed to define(). Unset attributes take Kafka's defaults:
-  /// required (no default value), no validator, MEDIUM importance, no group, order -1, width NONE,
-  /// display name = the key name, no dependents, no recommender.
+  /// Fluent definition of one key, passed to define(). Unset attributes are as in Kafka's short
+  /// define() overloads: required (no default value), no validator, no group, order -1, width
+  /// NONE, display name = the key name, no dependents, no recommender; importance is MEDIUM.
   class Key {
    public:
     /// A key called `name` of `type`.
@@ -286,8 +290,8 @@ class ConfigDef {
     }
     /// Makes the key optional with a null default (Kafka's `null` default), e.g.
     /// `.default_value(nullptr)`.
-    template <typename Null>
-    requires std::is_null_pointer_v<Null> Key& default_value(Null) {
+    template <std::same_as<std::nullptr_t> Null>
+    Key& default_value(Null) {
       key_.default_value = ConfigValueT();
       return *this;
     }
@@ -426,27 +430,29 @@ inline std::string FormatDouble(double d) {
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
   if (d == 0) return std::signbit(d) ? "-0.0" : "0.0";
+  const double magnitude = std::fabs(d);
+  // The shortest round-trip digits and the decimal exponent, read from e.g. "1.25e+05".
   char buf[32];
-  const auto end =
-      std::to_chars(buf, buf + sizeof buf, std::fabs(d), std::chars_format::scientific).ptr;
-  const std::string_view sci(buf, static_cast<size_t>(end - buf));  // shortest, e.g. "1.25e+05"
+  const char* end =
+      std::to_chars(buf, buf + sizeof buf, magnitude, std::chars_format::scientific).ptr;
+  const std::string_view sci(buf, static_cast<size_t>(end - buf));
   const size_t e = sci.find('e');
   std::string digits(1, sci[0]);
   if (e > 1) digits.append(sci.substr(2, e - 2));
   int exponent = 0;
   std::from_chars(sci.data() + e + 2, end, exponent);
   if (sci[e + 1] == '-') exponent = -exponent;
-  std::string out = d < 0 ? "-" : "";
-  if (std::fabs(d) >= 1e-3 && std::fabs(d) < 1e7) {
-    if (exponent < 0)
-      return out + "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + digits;
-    const size_t int_digits = static_cast<size_t>(exponent) + 1;
-    if (digits.size() <= int_digits)
-      return out + digits + std::string(int_digits - digits.size(), '0') + ".0";
-    return out + digits.substr(0, int_digits) + "." + digits.substr(int_digits);
+  const std::string sign = d < 0 ? "-" : "";
+  if (magnitude < 1e-3 || magnitude >= 1e7) {
+    return sign + digits[0] + "." + (digits.size() > 1 ? digits.substr(1) : "0") + "E" +
+           std::to_string(exponent);
   }
-  return out + digits[0] + "." + (digits.size() > 1 ? digits.substr(1) : "0") + "E" +
-         std::to_string(exponent);
+  if (exponent < 0) {
+    return sign + "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + digits;
+  }
+  const size_t int_digits = static_cast<size_t>(exponent) + 1;
+  digits.resize(std::max(digits.size(), int_digits + 1), '0');  // at least one fraction digit
+  return sign + digits.substr(0, int_digits) + "." + digits.substr(int_digits);
 }
 
 /// A number as Java prints it: integers plainly, floating point as FormatDouble.
@@ -699,11 +705,23 @@ inline ValidatorPtr NonEmptyStringWithoutControlChars() {
 }
 
 inline ValidatorPtr RegexValidator(std::string pattern) {
-  std::regex regex(pattern);
+  // POSIX regex rather than std::regex, whose libstdc++ 12 implementation trips
+  // -Wmaybe-uninitialized under -O1 with sanitizers in every plugin that would use it.
+  auto compiled = std::make_unique<regex_t>();
+  const std::string anchored = "^(" + pattern + ")$";
+  if (const int error = regcomp(compiled.get(), anchored.c_str(), REG_EXTENDED | REG_NOSUB)) {
+    char reason[256];
+    regerror(error, compiled.get(), reason, sizeof reason);
+    throw ConfigError("Invalid regular expression " + pattern + ": " + reason);
+  }
+  std::shared_ptr<const regex_t> regex(compiled.release(), [](regex_t* r) {
+    regfree(r);
+    delete r;
+  });
   return LambdaValidator(
-      [regex = std::move(regex), pattern](const std::string& name, const ConfigValueT& value) {
+      [regex, pattern](const std::string& name, const ConfigValueT& value) {
         const std::string* s = config_internal::StringOrNull(name, value);
-        if (s != nullptr && !std::regex_match(*s, regex)) {
+        if (s != nullptr && regexec(regex.get(), s->c_str(), 0, nullptr, 0) != 0) {
           throw ConfigError(name, config_internal::ToDisplayString(value),
                             "String must match the regular expression " + pattern);
         }

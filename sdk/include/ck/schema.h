@@ -67,6 +67,9 @@ constexpr std::string_view TypeName(Type type) {
 /// True for the nine primitive types (everything but array, map and struct).
 constexpr bool IsPrimitive(Type type) { return type < Type::kArray; }
 
+/// Deep equality of two possibly-null schema handles: both null, or both non-null and equal.
+bool SchemaEquals(const SchemaPtr& a, const SchemaPtr& b);
+
 /// A field of a struct schema: its name, its position in the struct and its schema.
 struct Field {
   std::string name;  ///< Field name, unique within its struct.
@@ -74,11 +77,10 @@ struct Field {
   SchemaPtr schema;  ///< Schema of the field's values; never null in a built schema.
 
   /// Equal when names, indexes and (deeply) schemas are equal.
-  friend bool operator==(const Field& a, const Field& b);
+  friend bool operator==(const Field& a, const Field& b) {
+    return a.name == b.name && a.index == b.index && SchemaEquals(a.schema, b.schema);
+  }
 };
-
-/// Deep equality of two possibly-null schema handles: both null, or both non-null and equal.
-bool SchemaEquals(const SchemaPtr& a, const SchemaPtr& b);
 
 class SchemaBuilder;
 
@@ -324,10 +326,6 @@ class SchemaBuilder {
 
   Schema schema_;  // the schema under construction
 };
-
-inline bool operator==(const Field& a, const Field& b) {
-  return a.name == b.name && a.index == b.index && SchemaEquals(a.schema, b.schema);
-}
 
 inline bool SchemaEquals(const SchemaPtr& a, const SchemaPtr& b) {
   return a == b || (a != nullptr && b != nullptr && *a == *b);

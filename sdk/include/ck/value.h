@@ -321,6 +321,7 @@ inline void ValidateValue(const Schema& schema, const Value& value) {
   value_internal::Validate(schema, value, {"value"});
 }
 
+/// Value equality (declared in Value).
 inline bool operator==(const Value& a, const Value& b) {
   if (const auto* map = std::get_if<Value::Map>(&a.data_)) {
     const auto* other = std::get_if<Value::Map>(&b.data_);
@@ -437,12 +438,14 @@ inline void Struct::validate() const {
   }
 }
 
+/// Struct equality (declared in Struct).
 inline bool operator==(const Struct& a, const Struct& b) {
   return SchemaEquals(a.schema_, b.schema_) && a.values_ == b.values_;
 }
 
 // ---- Schema members that need a complete Value (declared in schema.h) ----
 
+/// Schema equality (declared in Schema).
 inline bool operator==(const Schema& a, const Schema& b) {
   if (&a == &b) return true;
   const bool defaults_equal =

@@ -94,6 +94,7 @@ inline nlohmann::json ValidationJson(const ConfigDef& def, const std::vector<Con
 /// Memory behind a batch-like struct the plugin hands to the host: an arena, plus the input batch
 /// a transformation's output still points into.
 struct Produced {
+  explicit Produced(size_t expected_bytes = 0) : arena(expected_bytes) {}
   Arena arena;
   ck_batch input{};
   ~Produced() {
@@ -155,9 +156,13 @@ inline std::optional<std::span<const uint8_t>> BlobView(ck_str blob) {
   return std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(blob.ptr), blob.len);
 }
 
+// A typical record with a ten-field value takes about this much arena space.
+inline constexpr size_t kRecordBytesEstimate = 512;
+
 template <typename Records>
 void TransferRecords(const Records& records, ck_batch* out) {
-  auto produced = std::make_unique<Produced>();
+  std::unique_ptr<Produced> produced =
+      std::make_unique<Produced>(records.size() * kRecordBytesEstimate);
   Writer writer(produced->arena);
   ck_record* abi = produced->arena.Allocate<ck_record>(records.size());
   for (size_t i = 0; i < records.size(); ++i) writer.Record(records[i], &abi[i]);

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstddef>
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -21,6 +23,8 @@ namespace ck::abi_internal {
 class Arena {
  public:
   Arena() = default;
+  /// An arena whose first block holds `expected_bytes`, so a batch of known size needs one.
+  explicit Arena(size_t expected_bytes) : next_block_(std::max(expected_bytes, kFirstBlock)) {}
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
 
@@ -48,7 +52,7 @@ class Arena {
     size_t pad = (align - reinterpret_cast<uintptr_t>(cursor_) % align) % align;
     if (pad + size > left_) {
       size_t block = std::max(size + align, next_block_);
-      next_block_ = std::min(next_block_ * 2, kMaxBlock);
+      next_block_ = std::min(std::max(next_block_, block) * 2, kMaxBlock);
       blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(block));
       cursor_ = blocks_.back().get();
       left_ = block;

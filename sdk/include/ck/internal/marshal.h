@@ -8,6 +8,8 @@
 
 #pragma once
 
+#include <charconv>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -48,8 +50,10 @@ class Writer {
   /// The ABI copy of `schema` (nullptr for a null schema), written once per Writer.
   const ck_schema* Schema(const SchemaPtr& schema) {
     if (schema == nullptr) return nullptr;
+    if (schema.get() == last_schema_) return last_abi_schema_;  // records of a batch share schemas
     auto [it, inserted] = schemas_.try_emplace(schema.get(), nullptr);
-    if (!inserted) return it->second;
+    last_schema_ = schema.get();
+    if (!inserted) return last_abi_schema_ = it->second;
     ck_schema* out = arena_.Allocate<ck_schema>(1);
     *out = ck_schema{};
     it->second = out;  // before recursing: a schema never contains itself, but keep it cheap
@@ -91,7 +95,8 @@ class Writer {
       Value(*def, v);
       out->default_value = v;
     }
-    return out;
+    last_schema_ = schema.get();  // the recursion above may have moved it
+    return last_abi_schema_ = out;
   }
 
   /// Writes `value` into `out`.
@@ -160,11 +165,16 @@ class Writer {
     out->original_offset = -1;
   }
 
-  /// Writes a source record, with its source partition and offset as JSON.
+  /// Writes a source record, with its source partition and offset as JSON. Consecutive records
+  /// of one source partition share its JSON text.
   void Record(const SourceRecord& record, ck_record* out) {
     Record(static_cast<const ConnectRecord&>(record), out);
-    out->source_partition = arena_.CopyString(record.source_partition.dump());
-    out->source_offset = arena_.CopyString(record.source_offset.dump());
+    if (last_partition_text_.ptr == nullptr || record.source_partition != last_partition_) {
+      last_partition_ = record.source_partition;
+      last_partition_text_ = Json(record.source_partition);
+    }
+    out->source_partition = last_partition_text_;
+    out->source_offset = Json(record.source_offset);
   }
 
   /// Writes a sink record, with its Kafka coordinates.
@@ -178,6 +188,83 @@ class Writer {
   }
 
  private:
+  // Serialises JSON as nlohmann's dump() does, straight into the arena (dump() costs a string
+  // allocation and a slower writer per record; offsets are written for every source record).
+  ck_str Json(const nlohmann::json& json) {
+    json_.clear();
+    AppendJson(json);
+    return arena_.CopyString(json_);
+  }
+
+  void AppendJson(const nlohmann::json& json) {
+    char digits[24];
+    switch (json.type()) {
+      case nlohmann::json::value_t::object: {
+        json_.push_back('{');
+        bool first = true;
+        for (const auto& [key, value] : json.items()) {
+          if (!first) json_.push_back(',');
+          first = false;
+          AppendJsonString(key);
+          json_.push_back(':');
+          AppendJson(value);
+        }
+        json_.push_back('}');
+        break;
+      }
+      case nlohmann::json::value_t::array: {
+        json_.push_back('[');
+        for (size_t i = 0; i < json.size(); ++i) {
+          if (i != 0) json_.push_back(',');
+          AppendJson(json[i]);
+        }
+        json_.push_back(']');
+        break;
+      }
+      case nlohmann::json::value_t::string:
+        AppendJsonString(json.get_ref<const std::string&>());
+        break;
+      case nlohmann::json::value_t::number_integer: {
+        auto end = std::to_chars(digits, digits + sizeof digits, json.get<int64_t>()).ptr;
+        json_.append(digits, end);
+        break;
+      }
+      case nlohmann::json::value_t::number_unsigned: {
+        auto end = std::to_chars(digits, digits + sizeof digits, json.get<uint64_t>()).ptr;
+        json_.append(digits, end);
+        break;
+      }
+      default:  // null, booleans, floats, binary: rare in offsets; nlohmann formats them
+        json_.append(json.dump());
+        break;
+    }
+  }
+
+  void AppendJsonString(const std::string& text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    json_.push_back('"');
+    for (const char c : text) {
+      switch (c) {
+        case '"': json_.append("\\\""); break;
+        case '\\': json_.append("\\\\"); break;
+        case '\b': json_.append("\\b"); break;
+        case '\f': json_.append("\\f"); break;
+        case '\n': json_.append("\\n"); break;
+        case '\r': json_.append("\\r"); break;
+        case '\t': json_.append("\\t"); break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            json_.append("\\u00");
+            json_.push_back(kHex[(c >> 4) & 0xf]);
+            json_.push_back(kHex[c & 0xf]);
+          } else {
+            json_.push_back(c);
+          }
+      }
+    }
+    json_.push_back('"');
+  }
+
   const ck_value* Values(const std::vector<ck::Value>& values, uint32_t* count) {
     ck_value* items = arena_.Allocate<ck_value>(values.size());
     for (size_t i = 0; i < values.size(); ++i) Value(values[i], &items[i]);
@@ -187,42 +274,25 @@ class Writer {
 
   Arena& arena_;
   std::unordered_map<const ck::Schema*, const ck_schema*> schemas_;
+  const ck::Schema* last_schema_ = nullptr;
+  const ck_schema* last_abi_schema_ = nullptr;
+  std::string json_;
+  nlohmann::json last_partition_;
+  ck_str last_partition_text_{nullptr, 0};
 };
 
 /// Reads ABI structs into C++ objects. Schemas are converted once per Reader.
 class Reader {
  public:
   /// The C++ schema for `schema` (null for nullptr).
-  SchemaPtr Schema(const ck_schema* schema) {
-    if (schema == nullptr) return nullptr;
+  const SchemaPtr& Schema(const ck_schema* schema) {
+    if (schema == nullptr) return kNoSchema;
+    if (schema == last_abi_schema_) return *last_schema_;  // records of a batch share schemas
     auto it = schemas_.find(schema);
-    if (it != schemas_.end()) return it->second;
-    if (schema->type < CK_TYPE_INT8 || schema->type > CK_TYPE_STRUCT) {
-      throw DataError("Invalid schema type tag " + std::to_string(schema->type) +
-                      " in a batch from across the plugin boundary");
-    }
-    const Type type = static_cast<Type>(schema->type - 1);
-    SchemaBuilder builder = type == Type::kArray ? SchemaBuilder::array(Schema(schema->value_schema))
-                            : type == Type::kMap ? SchemaBuilder::map(Schema(schema->key_schema),
-                                                                      Schema(schema->value_schema))
-                                                 : SchemaBuilder::type(type);
-    if (schema->flags & CK_SCHEMA_OPTIONAL) builder.optional();
-    if (schema->flags & CK_SCHEMA_HAS_VERSION) builder.version(schema->version);
-    if (schema->name.len != 0) builder.name(std::string(View(schema->name)));
-    if (schema->doc.len != 0) builder.doc(std::string(View(schema->doc)));
-    for (uint32_t i = 0; i < schema->parameter_count; ++i) {
-      builder.parameter(std::string(View(schema->parameters[i].key)),
-                        std::string(View(schema->parameters[i].value)));
-    }
-    for (uint32_t i = 0; i < schema->field_count; ++i) {
-      builder.field(std::string(View(schema->fields[i].name)), Schema(schema->fields[i].schema));
-    }
-    if (schema->default_value != nullptr) {
-      builder.default_value(Value(*schema->default_value, builder.build()));
-    }
-    SchemaPtr built = builder.build();
-    schemas_.emplace(schema, built);
-    return built;
+    if (it == schemas_.end()) it = schemas_.emplace(schema, Build(schema)).first;
+    last_abi_schema_ = schema;
+    last_schema_ = &it->second;
+    return it->second;
   }
 
   /// The C++ value of `value`, whose schema is `schema` (null when schemaless).
@@ -319,6 +389,33 @@ class Reader {
   }
 
  private:
+  SchemaPtr Build(const ck_schema* schema) {
+    if (schema->type < CK_TYPE_INT8 || schema->type > CK_TYPE_STRUCT) {
+      throw DataError("Invalid schema type tag " + std::to_string(schema->type) +
+                      " in a batch from across the plugin boundary");
+    }
+    const Type type = static_cast<Type>(schema->type - 1);
+    SchemaBuilder builder = type == Type::kArray ? SchemaBuilder::array(Schema(schema->value_schema))
+                            : type == Type::kMap ? SchemaBuilder::map(Schema(schema->key_schema),
+                                                                      Schema(schema->value_schema))
+                                                 : SchemaBuilder::type(type);
+    if (schema->flags & CK_SCHEMA_OPTIONAL) builder.optional();
+    if (schema->flags & CK_SCHEMA_HAS_VERSION) builder.version(schema->version);
+    if (schema->name.len != 0) builder.name(std::string(View(schema->name)));
+    if (schema->doc.len != 0) builder.doc(std::string(View(schema->doc)));
+    for (uint32_t i = 0; i < schema->parameter_count; ++i) {
+      builder.parameter(std::string(View(schema->parameters[i].key)),
+                        std::string(View(schema->parameters[i].value)));
+    }
+    for (uint32_t i = 0; i < schema->field_count; ++i) {
+      builder.field(std::string(View(schema->fields[i].name)), Schema(schema->fields[i].schema));
+    }
+    if (schema->default_value != nullptr) {
+      builder.default_value(Value(*schema->default_value, builder.build()));
+    }
+    return builder.build();
+  }
+
   static nlohmann::json ParseJson(ck_str text) {
     if (text.len == 0) return nlohmann::json::object();
     return nlohmann::json::parse(View(text));
@@ -326,6 +423,8 @@ class Reader {
 
   inline static const SchemaPtr kNoSchema = nullptr;
   std::unordered_map<const ck_schema*, SchemaPtr> schemas_;
+  const ck_schema* last_abi_schema_ = nullptr;
+  const SchemaPtr* last_schema_ = nullptr;
 };
 
 }  // namespace ck::abi_internal

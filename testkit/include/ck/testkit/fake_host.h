@@ -124,6 +124,8 @@ class SinkTaskDriver : public Driver<ck_sink_task_vtable> {
   void Open(const std::vector<TopicPartition>& partitions) const;
   /// SinkTask::put of `records`, marshalled into an ABI batch.
   void Put(const std::vector<SinkRecord>& records) const;
+  /// SinkTask::put of an ABI batch as it is (borrowed).
+  void PutBatch(const ck_batch& batch) const;
   /// SinkTask::pre_commit (which flushes by default).
   OffsetMap PreCommit(const OffsetMap& offsets) const;
   /// SinkTask::close.
