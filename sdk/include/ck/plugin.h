@@ -202,10 +202,12 @@ struct PluginState {
   }
 };
 
-/// The entry point's body. A definition that throws yields a descriptor with no components whose
-/// manifest carries the error, so the host refuses the plugin with the reason.
-inline const ck_plugin* Entry(void (*define)(PluginDefinition&)) noexcept {
-  static const ck_plugin* const plugin = [define]() noexcept -> const ck_plugin* {
+/// The entry point's body, one instantiation (and one descriptor) per plugin definition. A
+/// definition that throws yields a descriptor with no components whose manifest carries the
+/// error, so the host refuses the plugin with the reason.
+template <void (*define)(PluginDefinition&)>
+const ck_plugin* Entry() noexcept {
+  static const ck_plugin* const plugin = []() noexcept -> const ck_plugin* {
     static std::string error_manifest;
     static ck_plugin error_plugin{};
     try {
@@ -233,6 +235,16 @@ inline const ck_plugin* Entry(void (*define)(PluginDefinition&)) noexcept {
 #define CK_PLUGIN(definition)                                      \
   static void CkDefinePlugin(::ck::PluginDefinition& definition);  \
   extern "C" CK_EXPORT const ck_plugin* ck_plugin_entry_v1(void) { \
-    return ::ck::abi_internal::Entry(&CkDefinePlugin);             \
+    return ::ck::abi_internal::Entry<&CkDefinePlugin>();           \
   }                                                                \
   static void CkDefinePlugin(::ck::PluginDefinition& definition)
+
+/// Like CK_PLUGIN, for a bundle of components compiled into the runtime itself (its built-in
+/// converters and transformations): defines `const ck_plugin* entry(void)`, not exported, which
+/// the runtime registers exactly as it registers an external plugin's entry point.
+#define CK_BUILTIN_PLUGIN(entry, definition)                            \
+  static void CkDefine_##entry(::ck::PluginDefinition& definition);     \
+  extern "C" const ck_plugin* entry(void) {                             \
+    return ::ck::abi_internal::Entry<&CkDefine_##entry>();              \
+  }                                                                     \
+  static void CkDefine_##entry(::ck::PluginDefinition& definition)
