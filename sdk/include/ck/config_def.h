@@ -608,15 +608,17 @@ inline ValidatorPtr Range::Make(Bound min, std::optional<Bound> max) {
   std::string description =
       max ? "[" + min.text + ",...," + max->text + "]" : "[" + min.text + ",...]";
   return LambdaValidator(
-      [min, max](const std::string& name, const ConfigValueT& value) {
+      [min = std::move(min), max = std::move(max)](const std::string& name,
+                                                   const ConfigValueT& value) {
         const std::string shown = config_internal::ToDisplayString(value);
         if (std::holds_alternative<std::monostate>(value)) {
           throw ConfigError(name, shown, "Value must be non-null");
         }
         const std::optional<double> number = config_internal::AsNumber(value);
         if (!number) throw ConfigError(name, shown, "Value must be a number");
-        if (*number < min.value)
+        if (*number < min.value) {
           throw ConfigError(name, shown, "Value must be at least " + min.text);
+        }
         if (max && *number > max->value) {
           throw ConfigError(name, shown, "Value must be no more than " + max->text);
         }
@@ -718,19 +720,22 @@ inline ValidatorPtr RegexValidator(std::string pattern) {
     regfree(r);
     delete r;
   });
+  std::string description = "string matching the regular expression " + pattern;
   return LambdaValidator(
-      [regex, pattern](const std::string& name, const ConfigValueT& value) {
+      [regex = std::move(regex), pattern = std::move(pattern)](const std::string& name,
+                                                               const ConfigValueT& value) {
         const std::string* s = config_internal::StringOrNull(name, value);
         if (s != nullptr && regexec(regex.get(), s->c_str(), 0, nullptr, 0) != 0) {
           throw ConfigError(name, config_internal::ToDisplayString(value),
                             "String must match the regular expression " + pattern);
         }
       },
-      "string matching the regular expression " + pattern);
+      std::move(description));
 }
 
 inline ValidatorPtr CompositeValidator(std::vector<ValidatorPtr> validators) {
   std::vector<std::string> descriptions;
+  descriptions.reserve(validators.size());
   for (const ValidatorPtr& v : validators) descriptions.push_back(v->ToString());
   return LambdaValidator(
       [validators = std::move(validators)](const std::string& name, const ConfigValueT& value) {

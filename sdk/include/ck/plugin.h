@@ -242,9 +242,9 @@ const ck_plugin* Entry() noexcept {
 /// Like CK_PLUGIN, for a bundle of components compiled into the runtime itself (its built-in
 /// converters and transformations): defines `const ck_plugin* entry(void)`, not exported, which
 /// the runtime registers exactly as it registers an external plugin's entry point.
-#define CK_BUILTIN_PLUGIN(entry, definition)                            \
-  static void CkDefine_##entry(::ck::PluginDefinition& definition);     \
-  extern "C" const ck_plugin* entry(void) {                             \
-    return ::ck::abi_internal::Entry<&CkDefine_##entry>();              \
-  }                                                                     \
+#define CK_BUILTIN_PLUGIN(entry, definition)                        \
+  static void CkDefine_##entry(::ck::PluginDefinition& definition); \
+  extern "C" const ck_plugin* entry(void) {                         \
+    return ::ck::abi_internal::Entry<&CkDefine_##entry>();          \
+  }                                                                 \
   static void CkDefine_##entry(::ck::PluginDefinition& definition)

@@ -13,6 +13,7 @@
 
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstddef>
@@ -525,13 +526,12 @@ inline Bytes Decimal::FromString(std::string_view text, int32_t scale) {
   if (shift >= 0) {
     digits.append(static_cast<size_t>(shift), '0');
   } else {
-    const size_t drop = static_cast<size_t>(-shift);
-    if (drop > digits.size() ||
-        digits.find_first_not_of('0', digits.size() - drop) != std::string::npos) {
+    const size_t keep = digits.size() - std::min(digits.size(), static_cast<size_t>(-shift));
+    if (digits.find_first_not_of('0', keep) != std::string::npos) {
       throw DataError(StrCat("Decimal value ", text, " cannot be represented at scale ",
                              std::to_string(scale), " without rounding"));
     }
-    digits.resize(digits.size() - drop);
+    digits.resize(keep);
   }
   Bytes le;  // little-endian magnitude, then two's complement
   for (char c : digits) schema_internal::MulAdd10(le, static_cast<unsigned>(c - '0'));

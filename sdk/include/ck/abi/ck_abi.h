@@ -232,7 +232,9 @@ typedef struct ck_record {
   ck_value value;                /**< Value (#CK_TYPE_NULL for a tombstone). */
   const ck_header* headers;      /**< `header_count` headers, in order. */
   uint32_t header_count;         /**< Number of headers. */
-  uint32_t reserved;             /**< Zero. */
+  uint32_t origin;               /**< Transformation output: index of the input record it came
+                                      from (set by the SDK), so the host can track offsets of
+                                      dropped records; elsewhere zero. */
   ck_str source_partition;       /**< Source records: the source partition as a JSON object. */
   ck_str source_offset;          /**< Source records: the source offset as a JSON object. */
   int64_t kafka_offset;          /**< Sink records: the Kafka offset; else -1. */
@@ -684,7 +686,8 @@ typedef struct ck_transformation_vtable {
   /** @brief Configures it. @param self the instance. @param config its settings.
    *  @param err error. @return status. */
   ck_status (*configure)(void* self, const ck_config* config, ck_error* err);
-  /** @brief Transforms records; dropped records are absent from `out`, order is kept.
+  /** @brief Transforms records; dropped records are absent from `out`, order is kept, and each
+   *  output record's `origin` is the index of its input record.
    *  @param self the instance. @param in the input, moved in: the transformation releases it
    *  (possibly through `out`'s release). @param out the output, transferred.
    *  @param err error. @return status; on error `in` has been released. */

@@ -128,4 +128,43 @@ class Owned {
   T value_;
 };
 
+/// An instance of a plugin component, made through its vtable's `create` and destroyed with it.
+/// Call() invokes a slot and throws AbiError on an error status.
+template <typename VTable>
+class Instance {
+ public:
+  /// Creates an instance of `component`, whose vtable must be a `VTable`, with host context `ctx`
+  /// (which must outlive the instance). Throws AbiError when `create` fails.
+  Instance(const ck_component& component, ck_context* ctx)
+      : vtable_(static_cast<const VTable*>(component.vtable)) {
+    ck_error err;
+    Check(vtable_->create(ctx, &self_, &err), err, "create");
+  }
+  ~Instance() {
+    if (self_ != nullptr) vtable_->destroy(self_);
+  }
+  /// Moves the instance; the source no longer owns it.
+  Instance(Instance&& other) noexcept : vtable_(other.vtable_), self_(other.self_) {
+    other.self_ = nullptr;
+  }
+  Instance(const Instance&) = delete;
+  Instance& operator=(const Instance&) = delete;
+  Instance& operator=(Instance&&) = delete;
+
+  /// The component's vtable.
+  const VTable& vtable() const { return *vtable_; }
+
+  /// Calls `slot` with `args` (the instance and the error object are added). `what` names the
+  /// call in the error when the plugin gives no message.
+  template <typename Slot, typename... Args>
+  void Call(std::string_view what, Slot slot, Args... args) const {
+    ck_error err;
+    Check((vtable_->*slot)(self_, args..., &err), err, what);
+  }
+
+ private:
+  const VTable* vtable_;
+  void* self_ = nullptr;
+};
+
 }  // namespace ck::host

@@ -536,6 +536,7 @@ struct TransformationAdapter : Lifecycle<Plain<T>> {
         dst.original_partition = src.original_partition;
         dst.original_offset = src.original_offset;
         if (dst.timestamp == src.timestamp) dst.timestamp_type = src.timestamp_type;
+        dst.origin = i;
       }
       Transfer(std::move(produced), records, kept, out);
     });
