@@ -12,7 +12,7 @@ cd "$ROOT"
 APT_PACKAGES=(
   bazel-bootstrap bazel-platforms g++ clang-14 clang-format clang-tidy python3 doxygen
   libgtest-dev libgmock-dev libbenchmark-dev
-  librdkafka-dev nlohmann-json3-dev libboost-dev
+  librdkafka-dev nlohmann-json3-dev libboost-dev libc++-14-dev libc++abi-14-dev
 )
 
 CACHE_DIR="${CK_CACHE_DIR:-$HOME/.cache/connectkit}"

@@ -119,8 +119,9 @@ int main() {
   std::printf("produced %d records to '%s', all acknowledged\n", acked, kTopic);
   int received = ConsumeAll(bootstrap);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("consumed %d records through group 'connect-demo-sink', in order, offsets committed\n",
-              received);
+  std::printf(
+      "consumed %d records through group 'connect-demo-sink', in order, offsets committed\n",
+      received);
   std::printf("%d records round-tripped in %.2f s\n", received, secs);
   rd_kafka_destroy(cluster_owner);
   return received == kRecords ? 0 : 1;

@@ -3,10 +3,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 namespace ck::runtime {
 namespace {
@@ -89,10 +88,18 @@ size_t Unescape(std::string_view s, std::string_view stops, std::string& out,
     }
     if (++i == s.size()) break;
     switch (char e = s[i]) {
-      case 't': out.push_back('\t'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 'f': out.push_back('\f'); break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
       case 'u': {
         if (i + 4 >= s.size()) {
           throw ConfigFileError(std::string(source) + ": malformed \\uXXXX escape in '" +
@@ -102,17 +109,23 @@ size_t Unescape(std::string_view s, std::string_view stops, std::string& out,
         for (int k = 1; k <= 4; ++k) {
           char h = s[i + k];
           code <<= 4;
-          if (h >= '0' && h <= '9') code |= h - '0';
-          else if (h >= 'a' && h <= 'f') code |= h - 'a' + 10;
-          else if (h >= 'A' && h <= 'F') code |= h - 'A' + 10;
-          else throw ConfigFileError(std::string(source) + ": malformed \\uXXXX escape in '" +
-                                     std::string(s) + "'");
+          if (h >= '0' && h <= '9')
+            code |= h - '0';
+          else if (h >= 'a' && h <= 'f')
+            code |= h - 'a' + 10;
+          else if (h >= 'A' && h <= 'F')
+            code |= h - 'A' + 10;
+          else
+            throw ConfigFileError(std::string(source) + ": malformed \\uXXXX escape in '" +
+                                  std::string(s) + "'");
         }
         AppendUtf8(out, code);
         i += 4;
         break;
       }
-      default: out.push_back(e); break;
+      default:
+        out.push_back(e);
+        break;
     }
   }
   return s.size();
@@ -172,7 +185,8 @@ ConnectorFile ReadConnectorFile(const std::string& path) {
     for (const auto& [key, value] : settings.items()) {
       file.config[key] = JsonValueText(value, key, path);
     }
-    if (wrapped && json.contains("name")) file.config["name"] = JsonValueText(json["name"], "name", path);
+    if (wrapped && json.contains("name"))
+      file.config["name"] = JsonValueText(json["name"], "name", path);
   } else {
     file.config = ReadPropertiesFile(path);
   }
@@ -203,7 +217,8 @@ Properties ResolveConfigProviders(const Properties& config) {
       const std::string where = "config '" + key + "' placeholder " + m[0].str();
       if (provider == "env" && !m[2].matched) {
         const char* env = std::getenv(item.c_str());
-        if (env == nullptr) throw ConfigFileError(where + ": environment variable '" + item + "' is not set");
+        if (env == nullptr)
+          throw ConfigFileError(where + ": environment variable '" + item + "' is not set");
         out.append(env);
       } else if (provider == "file" && m[2].matched) {
         Properties file = ReadPropertiesFile(path);

@@ -35,8 +35,8 @@ Properties ReadPropertiesFile(const std::string& path);
 
 /// A connector configuration file: its name and its settings.
 struct ConnectorFile {
-  std::string name;     ///< The connector name (`name`).
-  Properties config;    ///< Every setting, including `name`.
+  std::string name;   ///< The connector name (`name`).
+  Properties config;  ///< Every setting, including `name`.
 };
 
 /// Reads a connector config from a .properties file or a .json file shaped like the body of

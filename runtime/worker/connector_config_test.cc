@@ -66,7 +66,8 @@ TEST(ParseProperties, MalformedUnicodeEscapeNamesTheSource) {
 TEST(ReadConnectorFile, ReadsRestShapedAndFlatJsonAndProperties) {
   TempDir dir;
   ConnectorFile wrapped = ReadConnectorFile(dir.Write(
-      "a.json", R"({"name":"sink","config":{"connector.class":"FileStreamSink","tasks.max":2,"x":true}})"));
+      "a.json",
+      R"({"name":"sink","config":{"connector.class":"FileStreamSink","tasks.max":2,"x":true}})"));
   EXPECT_EQ(wrapped.name, "sink");
   EXPECT_EQ(wrapped.config.at("tasks.max"), "2");
   EXPECT_EQ(wrapped.config.at("x"), "true");

@@ -7,10 +7,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
-
-#include <nlohmann/json.hpp>
 
 namespace ck::runtime {
 namespace {
@@ -95,14 +94,16 @@ void FileOffsetStore::Commit(const std::vector<OffsetUpdate>& updates) {
 
 void FileOffsetStore::WriteFile(const std::map<std::string, std::string>& offsets) const {
   nlohmann::json json = {{"version", 1}, {"offsets", nlohmann::json::array()}};
-  for (const auto& [key, value] : offsets) json["offsets"].push_back({{"key", key}, {"value", value}});
+  for (const auto& [key, value] : offsets)
+    json["offsets"].push_back({{"key", key}, {"value", value}});
   const std::string data = json.dump();
   const std::string temp = path_ + ".tmp";
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw FileError(path_, "cannot create '" + temp + "': " + std::strerror(errno));
   try {
     WriteAll(fd, data, path_);
-    if (::fsync(fd) != 0) throw FileError(path_, std::string("fsync failed: ") + std::strerror(errno));
+    if (::fsync(fd) != 0)
+      throw FileError(path_, std::string("fsync failed: ") + std::strerror(errno));
   } catch (...) {
     ::close(fd);
     throw;

@@ -34,7 +34,8 @@ TEST_F(OffsetStoreTest, CommittedOffsetsSurviveReopening) {
   {
     FileOffsetStore store(path_);
     EXPECT_EQ(store.Get("c", R"({"task":0})"), std::nullopt);
-    store.Commit({{"c", R"({"task":0})", R"({"seq":10})"}, {"c", R"({"task":1})", R"({"seq":4})"},
+    store.Commit({{"c", R"({"task":0})", R"({"seq":10})"},
+                  {"c", R"({"task":1})", R"({"seq":4})"},
                   {"other", R"({"task":0})", R"({"seq":1})"}});
     store.Commit({{"c", R"({"task":0})", R"({"seq":20})"}});
   }

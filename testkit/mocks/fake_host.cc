@@ -23,19 +23,6 @@ FakeContext& Ctx(ck_context* ctx) { return *static_cast<FakeContext*>(ctx->owner
 
 TopicPartition Tp(ck_topic_partition tp) { return {std::string(View(tp.topic)), tp.partition}; }
 
-// Borrowed ABI view of a configuration map; valid while `config` lives.
-struct AbiConfig {
-  explicit AbiConfig(const ConfigMap& config) {
-    for (const auto& [key, value] : config) entries.push_back({Str(key), Str(value)});
-  }
-  const ck_config* get() {
-    abi = ck_config{entries.data(), static_cast<uint32_t>(entries.size()), 0};
-    return &abi;
-  }
-  std::vector<ck_config_entry> entries;
-  ck_config abi{};
-};
-
 // A batch of C++ records marshalled into one arena, borrowed by the plugin.
 template <typename Record>
 struct AbiBatch {
@@ -50,7 +37,8 @@ struct AbiBatch {
 };
 
 ck_offset_list OffsetList(const OffsetMap& offsets, std::vector<ck_partition_offset>& storage) {
-  for (const auto& [tp, offset] : offsets) storage.push_back({Str(tp.topic), tp.partition, 0, offset});
+  for (const auto& [tp, offset] : offsets)
+    storage.push_back({Str(tp.topic), tp.partition, 0, offset});
   return ck_offset_list{static_cast<uint32_t>(storage.size()), 0, storage.data(), nullptr, nullptr};
 }
 
@@ -79,7 +67,8 @@ struct FakeHostCallbacks {
       auto it = host.offsets_.find(key);
       if (it == host.offsets_.end()) return CK_STATUS_OK;
       auto* copy = new std::string(it->second);
-      *out = ck_buffer{Str(*copy), [](ck_buffer* self) {
+      *out = ck_buffer{Str(*copy),
+                       [](ck_buffer* self) {
                          delete static_cast<std::string*>(self->private_data);
                          self->release = nullptr;
                        },
@@ -157,7 +146,8 @@ FakeHost::FakeHost() {
 }
 
 void FakeHost::Load(const ck_plugin* plugin) {
-  if (plugin == nullptr) throw std::invalid_argument("FakeHost::Load: the plugin descriptor is null");
+  if (plugin == nullptr)
+    throw std::invalid_argument("FakeHost::Load: the plugin descriptor is null");
   if (plugin->abi_major != CK_ABI_MAJOR || plugin->abi_minor > CK_ABI_MINOR) {
     throw host::AbiError(CK_ERROR_UNSUPPORTED, 0,
                          "plugin requires ABI " + std::to_string(plugin->abi_major) + "." +
@@ -173,12 +163,11 @@ void FakeHost::Load(const ck_plugin* plugin) {
   plugin_ = plugin;
 }
 
-const ck_component& FakeHost::Component(std::string_view class_name,
-                                        ck_component_kind kind) const {
+const ck_component& FakeHost::Component(std::string_view class_name, ck_component_kind kind) const {
   if (plugin_ == nullptr) throw std::logic_error("FakeHost: Load() a plugin first");
   std::string known;
   for (uint32_t i = 0; i < plugin_->component_count; ++i) {
-    const ck_component& c = plugin_->components[i];
+    const ck_component& c = *CK_COMPONENT_AT(plugin_, i);
     const bool kind_matches =
         c.kind == static_cast<uint32_t>(kind) ||
         (kind == CK_KIND_SOURCE_CONNECTOR && c.kind == CK_KIND_SINK_CONNECTOR);
@@ -254,14 +243,14 @@ void FakeHost::set_errant_reporter_enabled(bool enabled) {
 // ---- Drivers ---------------------------------------------------------------------------------
 
 nlohmann::json ConnectorDriver::Validate(const ConfigMap& config) const {
-  AbiConfig abi(config);
+  host::ConfigView abi(config);
   host::Owned<ck_buffer> out;
   Call("validate", &ck_connector_vtable::validate, abi.get(), out.out());
   return nlohmann::json::parse(View(out->data));
 }
 
 void ConnectorDriver::Start(const ConfigMap& config) const {
-  AbiConfig abi(config);
+  host::ConfigView abi(config);
   Call("start", &ck_connector_vtable::start, abi.get());
 }
 
@@ -282,7 +271,7 @@ std::vector<ConfigMap> ConnectorDriver::TaskConfigs(uint32_t max_tasks) const {
 void ConnectorDriver::Stop() const { Call("stop", &ck_connector_vtable::stop); }
 
 void SourceTaskDriver::Start(const ConfigMap& config) const {
-  AbiConfig abi(config);
+  host::ConfigView abi(config);
   Call("start", &ck_source_task_vtable::start, abi.get());
 }
 
@@ -302,19 +291,19 @@ std::vector<SourceRecord> SourceTaskDriver::Poll() const {
 
 void SourceTaskDriver::CommitRecord(const ck_record& record,
                                     const ck_record_metadata* metadata) const {
-  if (vtable_->commit_record == nullptr) return;
+  if (vtable().commit_record == nullptr) return;
   Call("commit_record", &ck_source_task_vtable::commit_record, &record, metadata);
 }
 
 void SourceTaskDriver::Commit() const {
-  if (vtable_->commit == nullptr) return;
+  if (vtable().commit == nullptr) return;
   Call("commit", &ck_source_task_vtable::commit);
 }
 
 void SourceTaskDriver::Stop() const { Call("stop", &ck_source_task_vtable::stop); }
 
 void SinkTaskDriver::Start(const ConfigMap& config) const {
-  AbiConfig abi(config);
+  host::ConfigView abi(config);
   Call("start", &ck_sink_task_vtable::start, abi.get());
 }
 
@@ -340,7 +329,8 @@ OffsetMap SinkTaskDriver::PreCommit(const OffsetMap& offsets) const {
   Call("pre_commit", &ck_sink_task_vtable::pre_commit, &in, out.out());
   OffsetMap result;
   for (uint32_t i = 0; i < out->count; ++i) {
-    result[{std::string(View(out->items[i].topic)), out->items[i].partition}] = out->items[i].offset;
+    result[{std::string(View(out->items[i].topic)), out->items[i].partition}] =
+        out->items[i].offset;
   }
   return result;
 }
@@ -354,7 +344,7 @@ void SinkTaskDriver::Close(const std::vector<TopicPartition>& partitions) const 
 void SinkTaskDriver::Stop() const { Call("stop", &ck_sink_task_vtable::stop); }
 
 void ConverterDriver::Configure(const ConfigMap& config, bool is_key) {
-  AbiConfig abi(config);
+  host::ConfigView abi(config);
   Call("configure", &ck_converter_vtable::configure, abi.get(), is_key ? 1 : 0);
   is_key_ = is_key;
 }
@@ -377,9 +367,10 @@ std::optional<Bytes> ConverterDriver::FromConnect(std::string_view topic,
 SchemaAndValue ConverterDriver::ToConnect(std::string_view topic,
                                           const std::optional<Bytes>& bytes) const {
   const ck_str topic_str = Str(topic);
-  const ck_str blob = !bytes ? ck_str{nullptr, 0}
-                             : ck_str{bytes->empty() ? "" : reinterpret_cast<const char*>(bytes->data()),
-                                      bytes->size()};
+  const ck_str blob =
+      !bytes ? ck_str{nullptr, 0}
+             : ck_str{bytes->empty() ? "" : reinterpret_cast<const char*>(bytes->data()),
+                      bytes->size()};
   ck_blob_batch in{1, 0, &blob, nullptr, nullptr};
   host::Owned<ck_data_batch> out;
   Call("to_connect", &ck_converter_vtable::to_connect, &topic_str, &in, out.out());
@@ -390,7 +381,7 @@ SchemaAndValue ConverterDriver::ToConnect(std::string_view topic,
 }
 
 void TransformationDriver::Configure(const ConfigMap& config) const {
-  AbiConfig abi(config);
+  host::ConfigView abi(config);
   Call("configure", &ck_transformation_vtable::configure, abi.get());
 }
 
@@ -413,7 +404,7 @@ std::vector<ConnectRecord> TransformationDriver::Apply(
 }
 
 void PredicateDriver::Configure(const ConfigMap& config) const {
-  AbiConfig abi(config);
+  host::ConfigView abi(config);
   Call("configure", &ck_predicate_vtable::configure, abi.get());
 }
 

@@ -13,14 +13,15 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 ck::SchemaPtr OrderSchema() {
-  static const ck::SchemaPtr schema = ck::SchemaBuilder::struct_()
-                                          .name("io.example.Order")
-                                          .field("id", ck::Schema::Int64())
-                                          .field("item", ck::Schema::String())
-                                          .field("price", ck::Decimal::schema(2))
-                                          .field("tags", ck::SchemaBuilder::array(ck::Schema::String()).build())
-                                          .field("note", ck::Schema::OptionalString())
-                                          .build();
+  static const ck::SchemaPtr schema =
+      ck::SchemaBuilder::struct_()
+          .name("io.example.Order")
+          .field("id", ck::Schema::Int64())
+          .field("item", ck::Schema::String())
+          .field("price", ck::Decimal::schema(2))
+          .field("tags", ck::SchemaBuilder::array(ck::Schema::String()).build())
+          .field("note", ck::Schema::OptionalString())
+          .build();
   return schema;
 }
 
@@ -32,15 +33,15 @@ class OrdersConnector : public ck::SourceConnector {
     def.define(ck::ConfigDef::Key("topic", ck::ConfigType::kString)
                    .importance(ck::Importance::kHigh)
                    .doc("Topic to write to"));
-    def.define(ck::ConfigDef::Key("password", ck::ConfigType::kPassword)
-                   .default_value("")
-                   .doc("Secret"));
+    def.define(
+        ck::ConfigDef::Key("password", ck::ConfigType::kPassword).default_value("").doc("Secret"));
     return def;
   }
   void start(const ck::ConfigMap& props) override { topic_ = props.at("topic"); }
   std::vector<ck::ConfigMap> task_configs(int max_tasks) override {
     std::vector<ck::ConfigMap> configs;
-    for (int i = 0; i < max_tasks; ++i) configs.push_back({{"topic", topic_}, {"task", std::to_string(i)}});
+    for (int i = 0; i < max_tasks; ++i)
+      configs.push_back({{"topic", topic_}, {"task", std::to_string(i)}});
     context().request_task_reconfiguration();
     return configs;
   }

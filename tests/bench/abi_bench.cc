@@ -139,10 +139,12 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks(&collector);
   const double plain = collector.ns_per_record["plain_cpp"];
   const double abi = collector.ns_per_record["across_abi"];
-  std::printf("\nper record: plain C++ %.1f ns, across the ABI %.1f ns, overhead %.1f ns (goal < 50)\n",
-              plain, abi, abi - plain);
-  std::printf("BENCH abi records_per_batch=%d fields=10 plain_ns_per_record=%.1f abi_ns_per_record=%.1f "
-              "overhead_ns_per_record=%.1f ratio=%.2f\n",
-              kBatch, plain, abi, abi - plain, plain > 0 ? abi / plain : 0.0);
+  std::printf(
+      "\nper record: plain C++ %.1f ns, across the ABI %.1f ns, overhead %.1f ns (goal < 50)\n",
+      plain, abi, abi - plain);
+  std::printf(
+      "BENCH abi records_per_batch=%d fields=10 plain_ns_per_record=%.1f abi_ns_per_record=%.1f "
+      "overhead_ns_per_record=%.1f ratio=%.2f\n",
+      kBatch, plain, abi, abi - plain, plain > 0 ? abi / plain : 0.0);
   return 0;
 }

@@ -74,12 +74,12 @@ typedef int32_t ck_status;
 
 /** @brief Error codes carried by #ck_error (mirror Kafka Connect's exception classes). */
 typedef enum ck_error_code {
-  CK_ERROR_CONNECT = 1,      /**< A generic failure (ConnectException). */
-  CK_ERROR_CONFIG = 2,       /**< Invalid configuration (ConfigException). */
-  CK_ERROR_DATA = 3,         /**< Data does not match its schema (DataException). */
-  CK_ERROR_NO_MEMORY = 4,    /**< Allocation failed (std::bad_alloc). */
-  CK_ERROR_UNSUPPORTED = 5,  /**< Operation not supported (UnsupportedOperationException). */
-  CK_ERROR_INTERNAL = 6      /**< Unexpected failure, e.g. a non-standard exception. */
+  CK_ERROR_CONNECT = 1,     /**< A generic failure (ConnectException). */
+  CK_ERROR_CONFIG = 2,      /**< Invalid configuration (ConfigException). */
+  CK_ERROR_DATA = 3,        /**< Data does not match its schema (DataException). */
+  CK_ERROR_NO_MEMORY = 4,   /**< Allocation failed (std::bad_alloc). */
+  CK_ERROR_UNSUPPORTED = 5, /**< Operation not supported (UnsupportedOperationException). */
+  CK_ERROR_INTERNAL = 6     /**< Unexpected failure, e.g. a non-standard exception. */
 } ck_error_code;
 
 /** @brief #ck_error flag: the operation may succeed if retried (RetriableException). */
@@ -119,19 +119,19 @@ typedef struct ck_buffer {
 
 /** @brief Kafka Connect schema types, plus #CK_TYPE_NULL as the tag of a null value. */
 typedef enum ck_type {
-  CK_TYPE_NULL = 0,     /**< A null value (never a schema type). */
-  CK_TYPE_INT8 = 1,     /**< 8-bit signed integer, in ck_value::i64. */
-  CK_TYPE_INT16 = 2,    /**< 16-bit signed integer, in ck_value::i64. */
-  CK_TYPE_INT32 = 3,    /**< 32-bit signed integer, in ck_value::i64. */
-  CK_TYPE_INT64 = 4,    /**< 64-bit signed integer, in ck_value::i64. */
-  CK_TYPE_FLOAT32 = 5,  /**< IEEE 754 single, widened exactly into ck_value::f64. */
-  CK_TYPE_FLOAT64 = 6,  /**< IEEE 754 double, in ck_value::f64. */
-  CK_TYPE_BOOLEAN = 7,  /**< 0 or 1, in ck_value::i64. */
-  CK_TYPE_STRING = 8,   /**< UTF-8 text, in ck_value::bytes. */
-  CK_TYPE_BYTES = 9,    /**< Binary data, in ck_value::bytes. */
-  CK_TYPE_ARRAY = 10,   /**< `count` elements in ck_value::items. */
-  CK_TYPE_MAP = 11,     /**< `count` entries as 2*count items: key0, value0, key1, value1, ... */
-  CK_TYPE_STRUCT = 12   /**< `count` field values in ck_value::items, in schema field order. */
+  CK_TYPE_NULL = 0,    /**< A null value (never a schema type). */
+  CK_TYPE_INT8 = 1,    /**< 8-bit signed integer, in ck_value::i64. */
+  CK_TYPE_INT16 = 2,   /**< 16-bit signed integer, in ck_value::i64. */
+  CK_TYPE_INT32 = 3,   /**< 32-bit signed integer, in ck_value::i64. */
+  CK_TYPE_INT64 = 4,   /**< 64-bit signed integer, in ck_value::i64. */
+  CK_TYPE_FLOAT32 = 5, /**< IEEE 754 single, widened exactly into ck_value::f64. */
+  CK_TYPE_FLOAT64 = 6, /**< IEEE 754 double, in ck_value::f64. */
+  CK_TYPE_BOOLEAN = 7, /**< 0 or 1, in ck_value::i64. */
+  CK_TYPE_STRING = 8,  /**< UTF-8 text, in ck_value::bytes. */
+  CK_TYPE_BYTES = 9,   /**< Binary data, in ck_value::bytes. */
+  CK_TYPE_ARRAY = 10,  /**< `count` elements in ck_value::items. */
+  CK_TYPE_MAP = 11,    /**< `count` entries as 2*count items: key0, value0, key1, value1, ... */
+  CK_TYPE_STRUCT = 12  /**< `count` field values in ck_value::items, in schema field order. */
 } ck_type;
 
 /** @brief #ck_schema flag: the schema is optional (null values allowed). */
@@ -199,9 +199,9 @@ typedef struct ck_value {
 
 /** @brief Timestamp types of Kafka records. */
 typedef enum ck_timestamp_type {
-  CK_TIMESTAMP_NONE = 0,       /**< No timestamp. */
-  CK_TIMESTAMP_CREATE = 1,     /**< Set by the producer. */
-  CK_TIMESTAMP_LOG_APPEND = 2  /**< Set by the broker. */
+  CK_TIMESTAMP_NONE = 0,      /**< No timestamp. */
+  CK_TIMESTAMP_CREATE = 1,    /**< Set by the producer. */
+  CK_TIMESTAMP_LOG_APPEND = 2 /**< Set by the broker. */
 } ck_timestamp_type;
 
 /** @brief ck_record::timestamp when the record has none. */
@@ -209,9 +209,9 @@ typedef enum ck_timestamp_type {
 
 /** @brief One record header. @since 0.1 */
 typedef struct ck_header {
-  ck_str key;               /**< Header name. */
-  const ck_schema* schema;  /**< Schema of `value`, or NULL when schemaless. */
-  ck_value value;           /**< Header value. */
+  ck_str key;              /**< Header name. */
+  const ck_schema* schema; /**< Schema of `value`, or NULL when schemaless. */
+  ck_value value;          /**< Header value. */
 } ck_header;
 
 /**
@@ -294,11 +294,11 @@ typedef struct ck_data_batch {
 
 /** @brief Where the broker stored a source record (Kafka's RecordMetadata). @since 0.1 */
 typedef struct ck_record_metadata {
-  ck_str topic;       /**< Topic written to. */
-  int32_t partition;  /**< Partition written to. */
-  int32_t reserved;   /**< Zero. */
-  int64_t offset;     /**< Offset assigned by the broker. */
-  int64_t timestamp;  /**< Record timestamp, or #CK_NO_TIMESTAMP. */
+  ck_str topic;      /**< Topic written to. */
+  int32_t partition; /**< Partition written to. */
+  int32_t reserved;  /**< Zero. */
+  int64_t offset;    /**< Offset assigned by the broker. */
+  int64_t timestamp; /**< Record timestamp, or #CK_NO_TIMESTAMP. */
 } ck_record_metadata;
 
 /** @brief A topic partition. @since 0.1 */
@@ -560,7 +560,8 @@ typedef struct ck_source_task_vtable {
    *  @param self the instance. @param err error. @return status. */
   ck_status (*commit)(void* self, ck_error* err);
   /** @brief A record was acknowledged by the broker, or dropped (metadata NULL). NULL when the
-   *  task does not need it, which spares the host the call per record. @param self the instance. @param record the record as polled (borrowed).
+   *  task does not need it, which spares the host the call per record. @param self the instance.
+   * @param record the record as polled (borrowed).
    *  @param metadata where it was written (borrowed), or NULL. @param err error.
    *  @return status. */
   ck_status (*commit_record)(void* self, const ck_record* record,
@@ -633,8 +634,7 @@ typedef struct ck_converter_vtable {
   /** @brief Serialises the key (or value) of each record. @param self the instance.
    *  @param records the records (borrowed). @param out one blob per record, transferred.
    *  @param err error. @return status. */
-  ck_status (*from_connect)(void* self, const ck_batch* records, ck_blob_batch* out,
-                            ck_error* err);
+  ck_status (*from_connect)(void* self, const ck_batch* records, ck_blob_batch* out, ck_error* err);
   /** @brief Deserialises blobs. @param self the instance.
    *  @param topics one topic per blob (borrowed). @param blobs the bytes (borrowed).
    *  @param out one item per blob, transferred. @param err error. @return status. */
@@ -745,17 +745,28 @@ typedef struct ck_plugin {
   uint16_t abi_minor;             /**< The minimum host #CK_ABI_MINOR the plugin requires. */
   ck_str name;                    /**< Plugin name. */
   ck_str version;                 /**< Plugin version. */
-  const ck_component* components; /**< `component_count` components. */
+  const ck_component* components; /**< `component_count` components; step through them with
+                                       #CK_COMPONENT_AT, as the plugin's ck_component may be
+                                       smaller or larger than the host's. */
   uint32_t component_count;       /**< Number of components. */
   uint32_t reserved;              /**< Zero. */
   /**
-   * @brief Called once, before any component is created. The plugin keeps `host`.
+   * @brief Called once, before any component is created; never NULL. The plugin keeps `host`.
    * @param host the host table (host-owned, lives until exit). @param err error.
    * @return #CK_STATUS_OK, or an error that makes the host refuse the plugin.
    */
   ck_status (*init)(const ck_host* host, ck_error* err);
   ck_str manifest_json; /**< The manifest (JSON), identical to the one in the ELF note. */
 } ck_plugin;
+
+/**
+ * @brief The `i`-th component of plugin descriptor `p`, using the plugin's ck_component size as
+ * the stride. Read only the members that component's `struct_size` covers.
+ * @param p a `const ck_plugin*`. @param i the index, below `component_count`.
+ */
+#define CK_COMPONENT_AT(p, i)                           \
+  ((const ck_component*)((const char*)(p)->components + \
+                         (size_t)(i) * (p)->components[0].struct_size))
 
 /**
  * @brief The plugin's only exported symbol.

@@ -9,10 +9,12 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "ck/abi/ck_abi.h"
 
@@ -77,10 +79,9 @@ class AbiError : public std::runtime_error {
 /// when the plugin set none.
 inline void Check(ck_status status, const ck_error& err, std::string_view what) {
   if (status == CK_STATUS_OK) return;
-  std::string message = err.message.empty()
-                            ? std::string(what) + " failed with status " + std::to_string(status) +
-                                  " and no message"
-                            : err.message;
+  std::string message = err.message.empty() ? std::string(what) + " failed with status " +
+                                                  std::to_string(status) + " and no message"
+                                            : err.message;
   throw AbiError(err.code != 0 ? err.code : CK_ERROR_INTERNAL, err.flags, message);
 }
 
@@ -126,6 +127,29 @@ class Owned {
 
  private:
   T value_;
+};
+
+/// A borrowed ABI view of a string map (a configuration), valid while the map lives and is not
+/// modified.
+class ConfigView {
+ public:
+  /// Views `config`.
+  explicit ConfigView(const std::map<std::string, std::string>& config) {
+    entries_.reserve(config.size());
+    for (const auto& [key, value] : config) {
+      entries_.push_back({{key.data(), key.size()}, {value.data(), value.size()}});
+    }
+    view_ = ck_config{entries_.data(), static_cast<uint32_t>(entries_.size()), 0};
+  }
+  ConfigView(const ConfigView&) = delete;
+  ConfigView& operator=(const ConfigView&) = delete;
+
+  /// The view, to pass to a plugin call.
+  const ck_config* get() const { return &view_; }
+
+ private:
+  std::vector<ck_config_entry> entries_;
+  ck_config view_;
 };
 
 /// An instance of a plugin component, made through its vtable's `create` and destroyed with it.

@@ -11,14 +11,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ck/abi/ck_abi.h"
 #include "ck/config_def.h"
@@ -57,7 +56,8 @@ inline ConfigMap ToMap(const ck_config* config) {
 inline std::vector<TopicPartition> ToPartitions(const ck_topic_partition* tps, uint32_t count) {
   std::vector<TopicPartition> out;
   out.reserve(count);
-  for (uint32_t i = 0; i < count; ++i) out.push_back({std::string(View(tps[i].topic)), tps[i].partition});
+  for (uint32_t i = 0; i < count; ++i)
+    out.push_back({std::string(View(tps[i].topic)), tps[i].partition});
   return out;
 }
 
@@ -287,9 +287,16 @@ struct ConnectorAdapter : Lifecycle<WithContext<T, ConnectorContext>> {
     }
   }
 
-  static constexpr ck_connector_vtable kVTable = {
-      sizeof(ck_connector_vtable), 0, &L::Create, &L::Destroy, &Validate, &Start, &TaskConfigs,
-      &Stop, &AlterOffsets, &ExactlyOnceSupport};
+  static constexpr ck_connector_vtable kVTable = {sizeof(ck_connector_vtable),
+                                                  0,
+                                                  &L::Create,
+                                                  &L::Destroy,
+                                                  &Validate,
+                                                  &Start,
+                                                  &TaskConfigs,
+                                                  &Stop,
+                                                  &AlterOffsets,
+                                                  &ExactlyOnceSupport};
 };
 
 template <typename T>
@@ -334,9 +341,15 @@ struct SourceTaskAdapter : Lifecycle<WithContext<T, SourceTaskContext>> {
     return Guard(err, [&] { L::Get(self).component.stop(); });
   }
 
-  static constexpr ck_source_task_vtable kVTable = {
-      sizeof(ck_source_task_vtable), 0, &L::Create, &L::Destroy, &Start, &Poll,
-      kCommits ? &Commit : nullptr, kCommitsRecords ? &CommitRecord : nullptr, &Stop};
+  static constexpr ck_source_task_vtable kVTable = {sizeof(ck_source_task_vtable),
+                                                    0,
+                                                    &L::Create,
+                                                    &L::Destroy,
+                                                    &Start,
+                                                    &Poll,
+                                                    kCommits ? &Commit : nullptr,
+                                                    kCommitsRecords ? &CommitRecord : nullptr,
+                                                    &Stop};
 };
 
 template <typename T>
@@ -372,8 +385,8 @@ struct SinkTaskAdapter : Lifecycle<WithContext<T, SinkTaskContext>> {
       auto* items = produced->arena.Allocate<ck_partition_offset>(result.size());
       size_t i = 0;
       for (const auto& [tp, offset] : result) {
-        items[i++] = ck_partition_offset{produced->arena.CopyString(tp.topic), tp.partition, 0,
-                                         offset};
+        items[i++] =
+            ck_partition_offset{produced->arena.CopyString(tp.topic), tp.partition, 0, offset};
       }
       Transfer(std::move(produced), items, static_cast<uint32_t>(result.size()), out);
     });
@@ -390,9 +403,17 @@ struct SinkTaskAdapter : Lifecycle<WithContext<T, SinkTaskContext>> {
     return Guard(err, [&] { L::Get(self).component.stop(); });
   }
 
-  static constexpr ck_sink_task_vtable kVTable = {
-      sizeof(ck_sink_task_vtable), 0, &L::Create, &L::Destroy, &Start, &Put, &Flush, &PreCommit,
-      &Open, &Close, &Stop};
+  static constexpr ck_sink_task_vtable kVTable = {sizeof(ck_sink_task_vtable),
+                                                  0,
+                                                  &L::Create,
+                                                  &L::Destroy,
+                                                  &Start,
+                                                  &Put,
+                                                  &Flush,
+                                                  &PreCommit,
+                                                  &Open,
+                                                  &Close,
+                                                  &Stop};
 };
 
 template <typename T>
@@ -419,8 +440,8 @@ struct ConverterAdapter : Lifecycle<Plain<T>> {
         const ck_record& r = records->records[i];
         SchemaPtr schema = reader.Schema(instance.is_key ? r.key_schema : r.value_schema);
         Value value = reader.Value(instance.is_key ? r.key : r.value, schema);
-        blobs[i] = Blob(produced->arena,
-                        instance.component.from_connect(View(r.topic), schema, value));
+        blobs[i] =
+            Blob(produced->arena, instance.component.from_connect(View(r.topic), schema, value));
       }
       Transfer(std::move(produced), blobs, records->count, out);
     });
@@ -442,8 +463,12 @@ struct ConverterAdapter : Lifecycle<Plain<T>> {
     });
   }
 
-  static constexpr ck_converter_vtable kVTable = {sizeof(ck_converter_vtable), 0, &L::Create,
-                                                  &L::Destroy, &Configure, &FromConnect,
+  static constexpr ck_converter_vtable kVTable = {sizeof(ck_converter_vtable),
+                                                  0,
+                                                  &L::Create,
+                                                  &L::Destroy,
+                                                  &Configure,
+                                                  &FromConnect,
                                                   &ToConnect};
 };
 
@@ -480,8 +505,8 @@ struct HeaderConverterAdapter : Lifecycle<Plain<T>> {
       Writer writer(produced->arena);
       ck_data* items = produced->arena.Allocate<ck_data>(blobs->count);
       for (uint32_t i = 0; i < blobs->count; ++i) {
-        SchemaAndValue data = L::Get(self).component.to_connect_header(
-            View(topic), View(keys[i]), BlobView(blobs->items[i]));
+        SchemaAndValue data = L::Get(self).component.to_connect_header(View(topic), View(keys[i]),
+                                                                       BlobView(blobs->items[i]));
         items[i].schema = writer.Schema(data.schema);
         writer.Value(data.value, &items[i].value);
       }
@@ -489,9 +514,13 @@ struct HeaderConverterAdapter : Lifecycle<Plain<T>> {
     });
   }
 
-  static constexpr ck_header_converter_vtable kVTable = {
-      sizeof(ck_header_converter_vtable), 0, &L::Create, &L::Destroy, &Configure, &FromConnect,
-      &ToConnect};
+  static constexpr ck_header_converter_vtable kVTable = {sizeof(ck_header_converter_vtable),
+                                                         0,
+                                                         &L::Create,
+                                                         &L::Destroy,
+                                                         &Configure,
+                                                         &FromConnect,
+                                                         &ToConnect};
 };
 
 template <typename T>
@@ -566,8 +595,8 @@ struct PredicateAdapter : Lifecycle<Plain<T>> {
     });
   }
 
-  static constexpr ck_predicate_vtable kVTable = {sizeof(ck_predicate_vtable), 0, &L::Create,
-                                                  &L::Destroy, &Configure, &Test};
+  static constexpr ck_predicate_vtable kVTable = {
+      sizeof(ck_predicate_vtable), 0, &L::Create, &L::Destroy, &Configure, &Test};
 };
 
 template <typename T>
@@ -588,10 +617,9 @@ using AdapterFor = std::conditional_t<
                 std::is_base_of_v<Converter, T>, ConverterAdapter<T>,
                 std::conditional_t<
                     std::is_base_of_v<HeaderConverter, T>, HeaderConverterAdapter<T>,
-                    std::conditional_t<std::is_base_of_v<Transformation, T>,
-                                       TransformationAdapter<T>,
-                                       std::conditional_t<std::is_base_of_v<Predicate, T>,
-                                                          PredicateAdapter<T>,
-                                                          AdapterSelector<T>>>>>>>>;
+                    std::conditional_t<
+                        std::is_base_of_v<Transformation, T>, TransformationAdapter<T>,
+                        std::conditional_t<std::is_base_of_v<Predicate, T>, PredicateAdapter<T>,
+                                           AdapterSelector<T>>>>>>>>;
 
 }  // namespace ck::abi_internal

@@ -110,21 +110,41 @@ class Writer {
     const Type type = *value.type();
     out->type = ToAbi(type);
     switch (type) {
-      case Type::kInt8: out->u.i64 = value.as_int8(); break;
-      case Type::kInt16: out->u.i64 = value.as_int16(); break;
-      case Type::kInt32: out->u.i64 = value.as_int32(); break;
-      case Type::kInt64: out->u.i64 = value.as_int64(); break;
-      case Type::kFloat32: out->u.f64 = value.as_float32(); break;
-      case Type::kFloat64: out->u.f64 = value.as_float64(); break;
-      case Type::kBoolean: out->u.i64 = value.as_boolean() ? 1 : 0; break;
-      case Type::kString: out->u.bytes = arena_.CopyString(value.as_string()); break;
+      case Type::kInt8:
+        out->u.i64 = value.as_int8();
+        break;
+      case Type::kInt16:
+        out->u.i64 = value.as_int16();
+        break;
+      case Type::kInt32:
+        out->u.i64 = value.as_int32();
+        break;
+      case Type::kInt64:
+        out->u.i64 = value.as_int64();
+        break;
+      case Type::kFloat32:
+        out->u.f64 = value.as_float32();
+        break;
+      case Type::kFloat64:
+        out->u.f64 = value.as_float64();
+        break;
+      case Type::kBoolean:
+        out->u.i64 = value.as_boolean() ? 1 : 0;
+        break;
+      case Type::kString:
+        out->u.bytes = arena_.CopyString(value.as_string());
+        break;
       case Type::kBytes: {
         const Bytes& b = value.as_bytes();
         out->u.bytes = arena_.CopyString({reinterpret_cast<const char*>(b.data()), b.size()});
         break;
       }
-      case Type::kArray: out->u.items = Values(value.as_array(), &out->count); break;
-      case Type::kStruct: out->u.items = Values(StructAccess::Values(value.as_struct()), &out->count); break;
+      case Type::kArray:
+        out->u.items = Values(value.as_array(), &out->count);
+        break;
+      case Type::kStruct:
+        out->u.items = Values(StructAccess::Values(value.as_struct()), &out->count);
+        break;
       case Type::kMap: {
         const auto& map = value.as_map();
         ck_value* items = arena_.Allocate<ck_value>(map.size() * 2);
@@ -245,13 +265,27 @@ class Writer {
     json_.push_back('"');
     for (const char c : text) {
       switch (c) {
-        case '"': json_.append("\\\""); break;
-        case '\\': json_.append("\\\\"); break;
-        case '\b': json_.append("\\b"); break;
-        case '\f': json_.append("\\f"); break;
-        case '\n': json_.append("\\n"); break;
-        case '\r': json_.append("\\r"); break;
-        case '\t': json_.append("\\t"); break;
+        case '"':
+          json_.append("\\\"");
+          break;
+        case '\\':
+          json_.append("\\\\");
+          break;
+        case '\b':
+          json_.append("\\b");
+          break;
+        case '\f':
+          json_.append("\\f");
+          break;
+        case '\n':
+          json_.append("\\n");
+          break;
+        case '\r':
+          json_.append("\\r");
+          break;
+        case '\t':
+          json_.append("\\t");
+          break;
         default:
           if (static_cast<unsigned char>(c) < 0x20) {
             json_.append("\\u00");
@@ -299,18 +333,28 @@ class Reader {
   ck::Value Value(const ck_value& value, const SchemaPtr& schema) {
     if (schema != nullptr && value.type != CK_TYPE_NULL && value.type != ToAbi(schema->type())) {
       throw DataError("Value of type tag " + std::to_string(value.type) +
-                      " does not match its schema of type " + std::string(TypeName(schema->type())));
+                      " does not match its schema of type " +
+                      std::string(TypeName(schema->type())));
     }
     switch (value.type) {
-      case CK_TYPE_NULL: return {};
-      case CK_TYPE_INT8: return static_cast<int8_t>(value.u.i64);
-      case CK_TYPE_INT16: return static_cast<int16_t>(value.u.i64);
-      case CK_TYPE_INT32: return static_cast<int32_t>(value.u.i64);
-      case CK_TYPE_INT64: return value.u.i64;
-      case CK_TYPE_FLOAT32: return static_cast<float>(value.u.f64);
-      case CK_TYPE_FLOAT64: return value.u.f64;
-      case CK_TYPE_BOOLEAN: return value.u.i64 != 0;
-      case CK_TYPE_STRING: return std::string(View(value.u.bytes));
+      case CK_TYPE_NULL:
+        return {};
+      case CK_TYPE_INT8:
+        return static_cast<int8_t>(value.u.i64);
+      case CK_TYPE_INT16:
+        return static_cast<int16_t>(value.u.i64);
+      case CK_TYPE_INT32:
+        return static_cast<int32_t>(value.u.i64);
+      case CK_TYPE_INT64:
+        return value.u.i64;
+      case CK_TYPE_FLOAT32:
+        return static_cast<float>(value.u.f64);
+      case CK_TYPE_FLOAT64:
+        return value.u.f64;
+      case CK_TYPE_BOOLEAN:
+        return value.u.i64 != 0;
+      case CK_TYPE_STRING:
+        return std::string(View(value.u.bytes));
       case CK_TYPE_BYTES: {
         const auto* p = reinterpret_cast<const uint8_t*>(value.u.bytes.ptr);
         return Bytes(p, p + value.u.bytes.len);
@@ -319,7 +363,8 @@ class Reader {
         const SchemaPtr& element = schema ? schema->value_schema() : kNoSchema;
         ck::Value::Array array;
         array.reserve(value.count);
-        for (uint32_t i = 0; i < value.count; ++i) array.push_back(Value(value.u.items[i], element));
+        for (uint32_t i = 0; i < value.count; ++i)
+          array.push_back(Value(value.u.items[i], element));
         return array;
       }
       case CK_TYPE_MAP: {
@@ -333,7 +378,8 @@ class Reader {
         return map;
       }
       case CK_TYPE_STRUCT: {
-        if (schema == nullptr) throw DataError("A struct value crossed the boundary without a schema");
+        if (schema == nullptr)
+          throw DataError("A struct value crossed the boundary without a schema");
         const auto& fields = schema->fields();
         if (fields.size() != value.count) {
           throw DataError("Struct value has " + std::to_string(value.count) +
@@ -395,10 +441,11 @@ class Reader {
                       " in a batch from across the plugin boundary");
     }
     const Type type = static_cast<Type>(schema->type - 1);
-    SchemaBuilder builder = type == Type::kArray ? SchemaBuilder::array(Schema(schema->value_schema))
-                            : type == Type::kMap ? SchemaBuilder::map(Schema(schema->key_schema),
-                                                                      Schema(schema->value_schema))
-                                                 : SchemaBuilder::type(type);
+    SchemaBuilder builder =
+        type == Type::kArray ? SchemaBuilder::array(Schema(schema->value_schema))
+        : type == Type::kMap
+            ? SchemaBuilder::map(Schema(schema->key_schema), Schema(schema->value_schema))
+            : SchemaBuilder::type(type);
     if (schema->flags & CK_SCHEMA_OPTIONAL) builder.optional();
     if (schema->flags & CK_SCHEMA_HAS_VERSION) builder.version(schema->version);
     if (schema->name.len != 0) builder.name(std::string(View(schema->name)));

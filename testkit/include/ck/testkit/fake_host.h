@@ -20,13 +20,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ck/abi/ck_abi.h"
 #include "ck/config_def.h"
@@ -54,31 +53,37 @@ struct ErrantReport {
 
 /// Context handed to each component: the ABI's ck_context plus the fake host's bookkeeping.
 struct FakeContext {
-  ck_context base;    ///< Must come first: the ABI sees a pointer to it.
-  FakeHost* host;     ///< The host.
-  std::string name;   ///< Context name for log lines.
+  ck_context base;   ///< Must come first: the ABI sees a pointer to it.
+  FakeHost* host;    ///< The host.
+  std::string name;  ///< Context name for log lines.
 };
 
-/// Shared machinery of the drivers: the instance behind a component's vtable.
+/// Shared machinery of the drivers: the component instance and its context.
 template <typename VTable>
 class Driver {
  public:
   /// Creates an instance of `component` with a context named `name`.
-  Driver(FakeHost& host, const ck_component& component, std::string name);
-  ~Driver();
-  Driver(Driver&& other) noexcept;
-  Driver(const Driver&) = delete;
-  Driver& operator=(const Driver&) = delete;
-  Driver& operator=(Driver&&) = delete;
+  Driver(FakeHost& host, const ck_component& component, std::string name)
+      : context_(new FakeContext{ck_context{}, &host, std::move(name)}),
+        instance_(component, Bind(context_.get())) {}
 
  protected:
   /// Calls `slot` with `args`, throwing host::AbiError on an error status.
   template <typename Slot, typename... Args>
-  void Call(std::string_view what, Slot slot, Args... args) const;
+  void Call(std::string_view what, Slot slot, Args... args) const {
+    instance_.Call(what, slot, args...);
+  }
+  /// The component's vtable.
+  const VTable& vtable() const { return instance_.vtable(); }
 
-  const VTable* vtable_;  ///< The component's vtable.
-  void* self_ = nullptr;  ///< The instance.
-  std::unique_ptr<FakeContext> context_;  ///< Its context (stable address).
+ private:
+  static ck_context* Bind(FakeContext* context) {
+    context->base.owner = context;
+    return &context->base;
+  }
+
+  std::unique_ptr<FakeContext> context_;  // stable address for the plugin
+  host::Instance<VTable> instance_;
 };
 
 /// Drives a source or sink connector.
@@ -192,8 +197,7 @@ class FakeHost {
   SourceTaskDriver CreateSourceTask(std::string_view class_name,
                                     std::string name = "connector|task-0");
   /// A sink task instance.
-  SinkTaskDriver CreateSinkTask(std::string_view class_name,
-                                std::string name = "connector|task-0");
+  SinkTaskDriver CreateSinkTask(std::string_view class_name, std::string name = "connector|task-0");
   /// A converter instance.
   ConverterDriver CreateConverter(std::string_view class_name);
   /// A transformation instance.
@@ -241,34 +245,5 @@ class FakeHost {
   std::vector<std::string> raised_errors_;
   bool errant_enabled_ = true;
 };
-
-// ---- Implementation of the Driver template -------------------------------------------------
-
-template <typename VTable>
-Driver<VTable>::Driver(FakeHost& host, const ck_component& component, std::string name)
-    : vtable_(static_cast<const VTable*>(component.vtable)),
-      context_(new FakeContext{ck_context{}, &host, std::move(name)}) {
-  context_->base.owner = context_.get();
-  ck_error err;
-  host::Check(vtable_->create(&context_->base, &self_, &err), err, "create");
-}
-
-template <typename VTable>
-Driver<VTable>::~Driver() {
-  if (self_ != nullptr) vtable_->destroy(self_);
-}
-
-template <typename VTable>
-Driver<VTable>::Driver(Driver&& other) noexcept
-    : vtable_(other.vtable_), self_(other.self_), context_(std::move(other.context_)) {
-  other.self_ = nullptr;
-}
-
-template <typename VTable>
-template <typename Slot, typename... Args>
-void Driver<VTable>::Call(std::string_view what, Slot slot, Args... args) const {
-  ck_error err;
-  host::Check((vtable_->*slot)(self_, args..., &err), err, what);
-}
 
 }  // namespace ck::testkit

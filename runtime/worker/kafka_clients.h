@@ -1,0 +1,38 @@
+// librdkafka handles configured the way Kafka Connect configures its clients.
+//
+// Settings come from the worker (`bootstrap.servers`, `producer.*`, `consumer.*`) and the
+// connector (`producer.override.*`, `consumer.override.*`), over Kafka Connect's defaults for
+// source producers and sink consumers. Keys librdkafka does not know are refused with their name.
+#ifndef CK_RUNTIME_WORKER_KAFKA_CLIENTS_H_
+#define CK_RUNTIME_WORKER_KAFKA_CLIENTS_H_
+
+#include <librdkafka/rdkafka.h>
+
+#include <memory>
+#include <string>
+
+#include "runtime/worker/connector_config.h"
+
+namespace ck::runtime {
+
+/// Destroys a librdkafka handle.
+struct KafkaDeleter {
+  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
+};
+
+/// An owned librdkafka handle.
+using KafkaHandle = std::unique_ptr<rd_kafka_t, KafkaDeleter>;
+
+/// The client settings for a connector: `defaults`, then the worker's `<prefix>.*` settings, then
+/// the connector's `<prefix>.override.*` settings (prefix "producer" or "consumer"), with the
+/// worker's bootstrap.servers.
+Properties ClientSettings(const Properties& worker, const Properties& connector,
+                          const std::string& prefix, const Properties& defaults);
+
+/// Makes a librdkafka conf from `settings`. Throws std::runtime_error naming the key, the value
+/// and librdkafka's reason when a setting is refused.
+rd_kafka_conf_t* MakeKafkaConf(const Properties& settings, const std::string& what);
+
+}  // namespace ck::runtime
+
+#endif  // CK_RUNTIME_WORKER_KAFKA_CLIENTS_H_

@@ -1,0 +1,448 @@
+// The sink task loop (see the header for its offset and redelivery rules).
+#include "runtime/worker/sink_task_runner.h"
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+#include "ck/internal/arena.h"
+#include "runtime/worker/log.h"
+
+namespace ck::runtime {
+namespace {
+
+constexpr std::chrono::milliseconds kPollTimeout{100};
+constexpr int64_t kDefaultRetryBackoffMs = 1000;
+
+ck_str Str(std::string_view s) { return {s.data(), s.size()}; }
+
+rd_kafka_topic_partition_list_t* ToList(const std::map<Partition, int64_t>& offsets) {
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
+  for (const auto& [tp, offset] : offsets) {
+    rd_kafka_topic_partition_list_add(list, tp.first.c_str(), tp.second)->offset = offset;
+  }
+  return list;
+}
+
+// The consumed records of one poll, as ABI records, and everything their memory belongs to.
+struct Consumed {
+  abi_internal::Arena arena;
+  std::vector<rd_kafka_message_t*> messages;
+  host::Owned<ck_data_batch> keys;
+  host::Owned<ck_data_batch> values;
+  std::vector<host::Owned<ck_data_batch>> headers;
+  ck_record* records = nullptr;
+  std::vector<bool> failed;
+  ~Consumed() {
+    for (rd_kafka_message_t* m : messages) rd_kafka_message_destroy(m);
+  }
+};
+
+// Converts the keys or values of `consumed`; with `tolerate`, a batch that fails is converted
+// one record at a time and the records that fail are marked.
+host::Owned<ck_data_batch> ToConnect(const host::Instance<ck_converter_vtable>& converter,
+                                     Consumed& consumed, const std::vector<ck_str>& topics,
+                                     const std::vector<ck_str>& blobs, bool tolerate,
+                                     const char* what, const std::string& log_context) {
+  ck_blob_batch in{static_cast<uint32_t>(blobs.size()), 0, blobs.data(), nullptr, nullptr};
+  host::Owned<ck_data_batch> out;
+  try {
+    converter.Call(what, &ck_converter_vtable::to_connect, topics.data(), &in, out.out());
+    return out;
+  } catch (const host::AbiError& e) {
+    if (!tolerate) throw host::AbiError(e.code(), 0, std::string(what) + " failed: " + e.what());
+  }
+  // Isolate the failing records: convert one at a time, keeping each result alive.
+  auto* items = new std::vector<ck_data>(blobs.size(), ck_data{nullptr, ck_value{}});
+  auto* owners = new std::vector<host::Owned<ck_data_batch>>;
+  for (size_t i = 0; i < blobs.size(); ++i) {
+    ck_blob_batch one{1, 0, &blobs[i], nullptr, nullptr};
+    host::Owned<ck_data_batch> result;
+    try {
+      converter.Call(what, &ck_converter_vtable::to_connect, &topics[i], &one, result.out());
+      (*items)[i] = result->items[0];
+      owners->push_back(std::move(result));
+    } catch (const host::AbiError& e) {
+      consumed.failed[i] = true;
+      Log(Level::kError, log_context,
+          std::string(what) + " failed, record skipped (errors.tolerance=all): " + e.what());
+    }
+  }
+  struct Holder {
+    std::unique_ptr<std::vector<ck_data>> items;
+    std::unique_ptr<std::vector<host::Owned<ck_data_batch>>> owners;
+  };
+  auto* holder = new Holder{std::unique_ptr<std::vector<ck_data>>(items),
+                            std::unique_ptr<std::vector<host::Owned<ck_data_batch>>>(owners)};
+  *out.out() = ck_data_batch{static_cast<uint32_t>(items->size()), 0, items->data(),
+                             [](ck_data_batch* self) {
+                               delete static_cast<Holder*>(self->private_data);
+                               self->release = nullptr;
+                             },
+                             holder};
+  return out;
+}
+
+}  // namespace
+
+SinkTaskRunner::SinkTaskRunner(SinkTaskSetup setup)
+    : setup_(std::move(setup)), context_(setup_.connector, setup_.task_id) {
+  context_.sink = &control_;
+  Properties settings = setup_.consumer_settings;
+  settings.emplace("client.id",
+                   "connector-consumer-" + setup_.connector + "-" + std::to_string(setup_.task_id));
+  rd_kafka_conf_t* conf = MakeKafkaConf(settings, "connector " + setup_.connector);
+  rd_kafka_conf_set_rebalance_cb(conf, &SinkTaskRunner::OnRebalance);
+  rd_kafka_conf_set_opaque(conf, this);
+  char error[512];
+  rd_kafka_t* consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, error, sizeof error);
+  if (consumer == nullptr) {
+    throw std::runtime_error("connector " + setup_.connector +
+                             ": cannot create consumer: " + error);
+  }
+  consumer_.reset(consumer);
+  rd_kafka_poll_set_consumer(consumer);
+}
+
+SinkTaskRunner::~SinkTaskRunner() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void SinkTaskRunner::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void SinkTaskRunner::SetPaused(bool paused) {
+  std::lock_guard lock(mu_);
+  paused_ = paused;
+  cv_.notify_all();
+}
+
+void SinkTaskRunner::Stop(std::chrono::milliseconds graceful) {
+  std::unique_lock lock(mu_);
+  stopping_ = true;
+  cv_.notify_all();
+  if (!cv_.wait_for(lock, graceful, [this] { return finished_; })) {
+    Log(Level::kError, context_.log_context,
+        "did not stop within task.shutdown.graceful.timeout.ms=" +
+            std::to_string(graceful.count()) + "; waiting for it to return from the plugin");
+  }
+  lock.unlock();
+  if (thread_.joinable()) thread_.join();
+}
+
+void SinkTaskRunner::OnRebalance(rd_kafka_t*, rd_kafka_resp_err_t err,
+                                 rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+  static_cast<SinkTaskRunner*>(opaque)->Rebalance(err, partitions);
+}
+
+void SinkTaskRunner::Rebalance(rd_kafka_resp_err_t err,
+                               rd_kafka_topic_partition_list_t* partitions) {
+  std::vector<ck_topic_partition> tps;
+  for (int i = 0; i < partitions->cnt; ++i) {
+    tps.push_back({Str(partitions->elems[i].topic), partitions->elems[i].partition, 0});
+  }
+  const bool cooperative =
+      std::string_view(rd_kafka_rebalance_protocol(consumer_.get())) == "COOPERATIVE";
+  try {
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      if (cooperative) {
+        rd_kafka_error_t* e = rd_kafka_incremental_assign(consumer_.get(), partitions);
+        if (e != nullptr) rd_kafka_error_destroy(e);
+      } else {
+        rd_kafka_assign(consumer_.get(), partitions);
+      }
+      if (task_ != nullptr) {
+        task_->Call("open", &ck_sink_task_vtable::open, tps.data(),
+                    static_cast<uint32_t>(tps.size()));
+      }
+    } else {
+      if (task_ != nullptr) {
+        Commit(*task_, true);
+        task_->Call("close", &ck_sink_task_vtable::close, tps.data(),
+                    static_cast<uint32_t>(tps.size()));
+      }
+      for (const auto& tp : tps) {
+        const Partition p{std::string(tp.topic.ptr, tp.topic.len), tp.partition};
+        consumed_.erase(p);
+        committed_.erase(p);
+      }
+      if (cooperative) {
+        rd_kafka_error_t* e = rd_kafka_incremental_unassign(consumer_.get(), partitions);
+        if (e != nullptr) rd_kafka_error_destroy(e);
+      } else {
+        rd_kafka_assign(consumer_.get(), nullptr);
+      }
+    }
+  } catch (const std::exception& e) {
+    rebalance_error_ = e.what();
+  }
+}
+
+void SinkTaskRunner::Run() {
+  try {
+    host::Instance<ck_sink_task_vtable> task(*setup_.task, context_.get());
+    host::ConfigView config(setup_.config);
+    task.Call("start", &ck_sink_task_vtable::start, config.get());
+    task_ = &task;
+    rd_kafka_topic_partition_list_t* subscription = rd_kafka_topic_partition_list_new(1);
+    if (!setup_.topics_regex.empty()) {
+      const std::string regex =
+          setup_.topics_regex[0] == '^' ? setup_.topics_regex : "^" + setup_.topics_regex;
+      rd_kafka_topic_partition_list_add(subscription, regex.c_str(), RD_KAFKA_PARTITION_UA);
+    }
+    for (const std::string& topic : setup_.topics) {
+      rd_kafka_topic_partition_list_add(subscription, topic.c_str(), RD_KAFKA_PARTITION_UA);
+    }
+    const rd_kafka_resp_err_t err = rd_kafka_subscribe(consumer_.get(), subscription);
+    rd_kafka_topic_partition_list_destroy(subscription);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      throw std::runtime_error(std::string("cannot subscribe: ") + rd_kafka_err2str(err));
+    }
+    status_.Set(TaskState::kRunning);
+    Log(Level::kInfo, context_.log_context, "Sink task started");
+    rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(consumer_.get());
+    std::vector<rd_kafka_message_t*> messages(setup_.max_poll_records);
+    auto next_commit = std::chrono::steady_clock::now() + setup_.offset_flush_interval;
+    while (!stopping_) {
+      {
+        std::unique_lock lock(mu_);
+        if (paused_) {
+          status_.Set(TaskState::kPaused);
+          cv_.wait_for(lock, kPollTimeout, [this] { return !paused_ || stopping_.load(); });
+          if (paused_) {
+            lock.unlock();
+            rd_kafka_poll(consumer_.get(), 0);  // keep group membership
+            continue;
+          }
+          status_.Set(TaskState::kRunning);
+        }
+      }
+      ApplyContextRequests();
+      const ssize_t n = rd_kafka_consume_batch_queue(queue, static_cast<int>(kPollTimeout.count()),
+                                                     messages.data(), messages.size());
+      if (!rebalance_error_.empty()) throw std::runtime_error(rebalance_error_);
+      std::vector<rd_kafka_message_t*> batch;
+      for (ssize_t i = 0; i < n; ++i) {
+        if (messages[i]->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+          batch.push_back(messages[i]);
+        } else {
+          if (messages[i]->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+            Log(Level::kWarn, context_.log_context,
+                std::string("consumer: ") + rd_kafka_message_errstr(messages[i]));
+          }
+          rd_kafka_message_destroy(messages[i]);
+        }
+      }
+      if (!batch.empty()) Deliver(task, batch);
+      if (control_.commit_requested.exchange(false) ||
+          std::chrono::steady_clock::now() >= next_commit) {
+        Commit(task, false);
+        next_commit = std::chrono::steady_clock::now() + setup_.offset_flush_interval;
+      }
+    }
+    rd_kafka_queue_destroy(queue);
+    Commit(task, true);
+    rd_kafka_consumer_close(consumer_.get());  // revokes: close() runs through Rebalance
+    task.Call("stop", &ck_sink_task_vtable::stop);
+    task_ = nullptr;
+    status_.Set(TaskState::kStopped);
+    Log(Level::kInfo, context_.log_context, "Sink task stopped");
+  } catch (const std::exception& e) {
+    task_ = nullptr;
+    status_.Set(TaskState::kFailed, e.what());
+    Log(Level::kError, context_.log_context,
+        std::string("Task threw an uncaught and unrecoverable exception. Task is being killed and "
+                    "will not recover until manually restarted: ") +
+            e.what());
+  }
+  std::lock_guard lock(mu_);
+  finished_ = true;
+  cv_.notify_all();
+}
+
+void SinkTaskRunner::Deliver(host::Instance<ck_sink_task_vtable>& task,
+                             std::vector<rd_kafka_message_t*>& messages) {
+  metrics_.consumed += static_cast<int64_t>(messages.size());
+  Consumed consumed;
+  consumed.messages = std::move(messages);
+  const size_t n = consumed.messages.size();
+  consumed.failed.assign(n, false);
+  std::vector<ck_str> topics(n), keys(n), values(n);
+  for (size_t i = 0; i < n; ++i) {
+    const rd_kafka_message_t* m = consumed.messages[i];
+    topics[i] = Str(rd_kafka_topic_name(m->rkt));
+    keys[i] = {static_cast<const char*>(m->key), m->key ? m->key_len : 0};
+    values[i] = {static_cast<const char*>(m->payload), m->payload ? m->len : 0};
+    if (m->key != nullptr && m->key_len == 0) keys[i].ptr = "";
+    if (m->payload != nullptr && m->len == 0) values[i].ptr = "";
+  }
+  consumed.keys = ToConnect(*setup_.key_converter, consumed, topics, keys, setup_.tolerate_errors,
+                            "key converter", context_.log_context);
+  consumed.values = ToConnect(*setup_.value_converter, consumed, topics, values,
+                              setup_.tolerate_errors, "value converter", context_.log_context);
+  consumed.records = consumed.arena.Allocate<ck_record>(n);
+  for (size_t i = 0; i < n; ++i) {
+    const rd_kafka_message_t* m = consumed.messages[i];
+    ck_record& r = consumed.records[i];
+    r = ck_record{};
+    r.topic = topics[i];
+    r.partition = m->partition;
+    rd_kafka_timestamp_type_t type;
+    const int64_t timestamp = rd_kafka_message_timestamp(m, &type);
+    r.timestamp = type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? CK_NO_TIMESTAMP : timestamp;
+    r.timestamp_type = type == RD_KAFKA_TIMESTAMP_CREATE_TIME       ? CK_TIMESTAMP_CREATE
+                       : type == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? CK_TIMESTAMP_LOG_APPEND
+                                                                    : CK_TIMESTAMP_NONE;
+    r.key_schema = consumed.keys->items[i].schema;
+    r.key = consumed.keys->items[i].value;
+    r.value_schema = consumed.values->items[i].schema;
+    r.value = consumed.values->items[i].value;
+    r.kafka_offset = m->offset;
+    r.original_topic = topics[i];
+    r.original_partition = m->partition;
+    r.original_offset = m->offset;
+    rd_kafka_headers_t* headers = nullptr;
+    if (rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers != nullptr &&
+        rd_kafka_header_cnt(headers) > 0) {
+      const size_t count = rd_kafka_header_cnt(headers);
+      std::vector<ck_str> names(count), blobs(count);
+      for (size_t h = 0; h < count; ++h) {
+        const char* name;
+        const void* value;
+        size_t size;
+        rd_kafka_header_get_all(headers, h, &name, &value, &size);
+        names[h] = Str(name);
+        blobs[h] = {static_cast<const char*>(value), value ? size : 0};
+      }
+      ck_blob_batch in{static_cast<uint32_t>(count), 0, blobs.data(), nullptr, nullptr};
+      host::Owned<ck_data_batch> data;
+      setup_.header_converter->Call("header converter", &ck_header_converter_vtable::to_connect,
+                                    topics[i], names.data(), &in, data.out());
+      ck_header* abi = consumed.arena.Allocate<ck_header>(count);
+      for (size_t h = 0; h < count; ++h) {
+        abi[h] = ck_header{names[h], data->items[h].schema, data->items[h].value};
+      }
+      r.headers = abi;
+      r.header_count = static_cast<uint32_t>(count);
+      consumed.headers.push_back(std::move(data));
+    }
+  }
+  // Every consumed record counts as processed for offsets, whether delivered or dropped.
+  for (size_t i = 0; i < n; ++i) {
+    const rd_kafka_message_t* m = consumed.messages[i];
+    consumed_[{std::string(topics[i].ptr, topics[i].len), m->partition}] = m->offset + 1;
+  }
+  const ck_batch all{static_cast<uint32_t>(n), 0, consumed.records, nullptr, nullptr};
+  RecordSet set = RecordSet::Of(all);
+  if (std::find(consumed.failed.begin(), consumed.failed.end(), true) != consumed.failed.end()) {
+    RecordSet good;
+    for (size_t i = 0; i < n; ++i) {
+      if (consumed.failed[i]) continue;
+      good.records.push_back(set.records[i]);
+      good.origins.push_back(set.origins[i]);
+    }
+    set = std::move(good);
+  }
+  ApplyTransformations(setup_.transformations, set);
+  metrics_.dropped += static_cast<int64_t>(n - set.records.size());
+  if (set.records.empty()) return;
+  host::Owned<ck_batch> batch;
+  *batch.out() = MakeHostBatch(set.records, 0, set.records.size());
+  while (!stopping_) {
+    try {
+      task.Call("put", &ck_sink_task_vtable::put, &*batch);
+      metrics_.put += batch->count;
+      return;
+    } catch (const host::AbiError& e) {
+      if (!e.retriable()) throw;
+      int64_t backoff = kDefaultRetryBackoffMs;
+      {
+        std::lock_guard lock(control_.mu);
+        if (control_.timeout_ms) backoff = *control_.timeout_ms;
+      }
+      Log(Level::kWarn, context_.log_context,
+          "put() failed with a retriable error, redelivering the same records in " +
+              std::to_string(backoff) + " ms: " + e.what());
+      rd_kafka_topic_partition_list_t* assignment = nullptr;
+      rd_kafka_assignment(consumer_.get(), &assignment);
+      rd_kafka_pause_partitions(consumer_.get(), assignment);
+      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(backoff);
+      while (!stopping_ && std::chrono::steady_clock::now() < until) {
+        rd_kafka_poll(consumer_.get(), 50);  // keeps the group membership alive while paused
+      }
+      rd_kafka_resume_partitions(consumer_.get(), assignment);
+      rd_kafka_topic_partition_list_destroy(assignment);
+    }
+  }
+}
+
+void SinkTaskRunner::Commit(host::Instance<ck_sink_task_vtable>& task, bool final_commit) {
+  if (consumed_.empty()) return;
+  std::vector<ck_partition_offset> current;
+  for (const auto& [tp, offset] : consumed_)
+    current.push_back({Str(tp.first), tp.second, 0, offset});
+  ck_offset_list in{static_cast<uint32_t>(current.size()), 0, current.data(), nullptr, nullptr};
+  host::Owned<ck_offset_list> safe;
+  task.Call("pre_commit", &ck_sink_task_vtable::pre_commit, &in, safe.out());
+  std::map<Partition, int64_t> to_commit;
+  for (uint32_t i = 0; i < safe->count; ++i) {
+    const ck_partition_offset& o = safe->items[i];
+    const Partition tp{std::string(o.topic.ptr, o.topic.len), o.partition};
+    auto consumed = consumed_.find(tp);
+    if (consumed == consumed_.end() || o.offset > consumed->second) {
+      Log(Level::kWarn, context_.log_context,
+          "Ignoring invalid task provided offset " + tp.first + "-" + std::to_string(tp.second) +
+              "/" + std::to_string(o.offset) +
+              " -- partition not assigned or offset beyond "
+              "what was consumed");
+      continue;
+    }
+    if (committed_[tp] != o.offset) to_commit[tp] = o.offset;
+  }
+  if (to_commit.empty()) return;
+  rd_kafka_topic_partition_list_t* list = ToList(to_commit);
+  const rd_kafka_resp_err_t err = rd_kafka_commit(consumer_.get(), list, 0);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    Log(final_commit ? Level::kError : Level::kWarn, context_.log_context,
+        std::string("offset commit failed (will retry at the next commit): ") +
+            rd_kafka_err2str(err));
+    return;
+  }
+  for (const auto& [tp, offset] : to_commit) committed_[tp] = offset;
+  ++metrics_.committed;
+}
+
+void SinkTaskRunner::ApplyContextRequests() {
+  std::map<Partition, int64_t> seeks;
+  std::map<Partition, bool> pauses;
+  {
+    std::lock_guard lock(control_.mu);
+    seeks.swap(control_.seeks);
+    pauses.swap(control_.pause_changes);
+  }
+  if (!seeks.empty()) {
+    rd_kafka_topic_partition_list_t* list = ToList(seeks);
+    rd_kafka_error_t* e = rd_kafka_seek_partitions(consumer_.get(), list, 5000);
+    if (e != nullptr) {
+      Log(Level::kWarn, context_.log_context,
+          std::string("seek requested by the task failed: ") + rd_kafka_error_string(e));
+      rd_kafka_error_destroy(e);
+    }
+    rd_kafka_topic_partition_list_destroy(list);
+    for (const auto& [tp, offset] : seeks) consumed_[tp] = offset;
+  }
+  for (const auto& [tp, pause] : pauses) {
+    rd_kafka_topic_partition_list_t* list = ToList({{tp, RD_KAFKA_OFFSET_INVALID}});
+    if (pause) {
+      rd_kafka_pause_partitions(consumer_.get(), list);
+    } else {
+      rd_kafka_resume_partitions(consumer_.get(), list);
+    }
+    rd_kafka_topic_partition_list_destroy(list);
+  }
+}
+
+}  // namespace ck::runtime

@@ -1,0 +1,372 @@
+// The source task loop (see the header for the offset rules it keeps).
+#include "runtime/worker/source_task_runner.h"
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+#include "runtime/worker/log.h"
+
+namespace ck::runtime {
+namespace {
+
+std::string_view View(ck_str s) { return {s.ptr == nullptr ? "" : s.ptr, s.len}; }
+
+// Converts the key or value of every record; with `tolerate`, a batch that fails is converted
+// record by record and the records that cannot be converted are reported in `failed`.
+host::Owned<ck_blob_batch> ConvertAll(const host::Instance<ck_converter_vtable>& converter,
+                                      const RecordSet& set, bool tolerate,
+                                      std::vector<bool>& failed, std::string_view what,
+                                      const std::string& log_context) {
+  host::Owned<ck_blob_batch> blobs;
+  host::Owned<ck_batch> view;
+  *view.out() = MakeHostBatch(set.records, 0, set.records.size());
+  try {
+    converter.Call(what, &ck_converter_vtable::from_connect, &*view, blobs.out());
+    return blobs;
+  } catch (const host::AbiError& e) {
+    if (!tolerate) throw host::AbiError(e.code(), 0, std::string(what) + " failed: " + e.what());
+  }
+  // Isolate the records that fail; the others keep their blob.
+  auto* storage = new std::vector<std::string>(set.records.size());
+  auto* items = new std::vector<ck_str>(set.records.size());
+  for (size_t i = 0; i < set.records.size(); ++i) {
+    host::Owned<ck_batch> one;
+    *one.out() = MakeHostBatch(set.records, i, i + 1);
+    host::Owned<ck_blob_batch> blob;
+    try {
+      converter.Call(what, &ck_converter_vtable::from_connect, &*one, blob.out());
+      const ck_str b = blob->items[0];
+      (*storage)[i].assign(b.ptr == nullptr ? "" : b.ptr, b.len);
+      (*items)[i] = b.ptr == nullptr ? ck_str{nullptr, 0} : ck_str{(*storage)[i].data(), b.len};
+    } catch (const host::AbiError& e) {
+      failed[i] = true;
+      Log(Level::kError, log_context,
+          std::string(what) + " failed, record skipped (errors.tolerance=all): " + e.what());
+    }
+  }
+  struct Holder {
+    std::unique_ptr<std::vector<std::string>> storage;
+    std::unique_ptr<std::vector<ck_str>> items;
+  };
+  auto* holder = new Holder{std::unique_ptr<std::vector<std::string>>(storage),
+                            std::unique_ptr<std::vector<ck_str>>(items)};
+  *blobs.out() = ck_blob_batch{static_cast<uint32_t>(items->size()), 0, items->data(),
+                               [](ck_blob_batch* self) {
+                                 delete static_cast<Holder*>(self->private_data);
+                                 self->release = nullptr;
+                               },
+                               holder};
+  return blobs;
+}
+
+}  // namespace
+
+SourceTaskRunner::SourceTaskRunner(SourceTaskSetup setup)
+    : setup_(std::move(setup)), context_(setup_.connector, setup_.task_id) {
+  context_.offsets = setup_.offsets;
+  Properties settings = setup_.producer_settings;
+  settings.emplace("client.id",
+                   "connector-producer-" + setup_.connector + "-" + std::to_string(setup_.task_id));
+  rd_kafka_conf_t* conf = MakeKafkaConf(settings, "connector " + setup_.connector);
+  rd_kafka_conf_set_dr_msg_cb(conf, &SourceTaskRunner::OnDelivery);
+  rd_kafka_conf_set_opaque(conf, this);
+  char error[512];
+  rd_kafka_t* producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
+  if (producer == nullptr) {
+    throw std::runtime_error("connector " + setup_.connector +
+                             ": cannot create producer: " + error);
+  }
+  producer_.reset(producer);
+}
+
+SourceTaskRunner::~SourceTaskRunner() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void SourceTaskRunner::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void SourceTaskRunner::SetPaused(bool paused) {
+  std::lock_guard lock(mu_);
+  paused_ = paused;
+  cv_.notify_all();
+}
+
+void SourceTaskRunner::Stop(std::chrono::milliseconds graceful) {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    cv_.notify_all();
+    if (task_ != nullptr && task_->vtable().stop != nullptr) {
+      try {
+        task_->Call("stop", &ck_source_task_vtable::stop);  // [any thread]: unblocks poll
+      } catch (const std::exception& e) {
+        Log(Level::kWarn, context_.log_context, std::string("stop() failed: ") + e.what());
+      }
+    }
+  }
+  std::unique_lock lock(mu_);
+  if (!cv_.wait_for(lock, graceful, [this] { return finished_.load(); })) {
+    Log(Level::kError, context_.log_context,
+        "did not stop within task.shutdown.graceful.timeout.ms=" +
+            std::to_string(graceful.count()) + "; waiting for it to return from the plugin");
+  }
+  lock.unlock();
+  if (thread_.joinable()) thread_.join();
+}
+
+void SourceTaskRunner::Run() {
+  try {
+    host::Instance<ck_source_task_vtable> task(*setup_.task, context_.get());
+    {
+      std::lock_guard lock(mu_);
+      task_ = &task;
+    }
+    host::ConfigView config(setup_.config);
+    task.Call("start", &ck_source_task_vtable::start, config.get());
+    status_.Set(TaskState::kRunning);
+    Log(Level::kInfo, context_.log_context, "Source task started");
+    auto next_flush = std::chrono::steady_clock::now() + setup_.offset_flush_interval;
+    while (!stopping_) {
+      {
+        std::unique_lock lock(mu_);
+        if (paused_) {
+          status_.Set(TaskState::kPaused);
+          cv_.wait(lock, [this] { return !paused_ || stopping_.load(); });
+          if (stopping_) break;
+          status_.Set(TaskState::kRunning);
+        }
+      }
+      PollAndSend(task);
+      rd_kafka_poll(producer_.get(), 0);
+      if (delivery_error_) throw std::runtime_error(*delivery_error_);
+      if (std::chrono::steady_clock::now() >= next_flush) {
+        CommitOffsets(task);
+        next_flush = std::chrono::steady_clock::now() + setup_.offset_flush_interval;
+      }
+    }
+    // Drain: wait for acknowledgements, then commit what they cover.
+    rd_kafka_flush(producer_.get(), static_cast<int>(setup_.offset_flush_timeout.count()));
+    if (delivery_error_) throw std::runtime_error(*delivery_error_);
+    CommitOffsets(task);
+    {
+      std::lock_guard lock(mu_);
+      task_ = nullptr;
+    }
+    status_.Set(TaskState::kStopped);
+    Log(Level::kInfo, context_.log_context, "Source task stopped");
+  } catch (const std::exception& e) {
+    {
+      std::lock_guard lock(mu_);
+      task_ = nullptr;
+    }
+    status_.Set(TaskState::kFailed, e.what());
+    Log(Level::kError, context_.log_context,
+        std::string("Task threw an uncaught and unrecoverable exception. Task is being killed and "
+                    "will not recover until manually restarted: ") +
+            e.what());
+  }
+  std::lock_guard lock(mu_);
+  finished_ = true;
+  cv_.notify_all();
+}
+
+void SourceTaskRunner::PollAndSend(host::Instance<ck_source_task_vtable>& task) {
+  host::Owned<ck_batch> polled;
+  try {
+    task.Call("poll", &ck_source_task_vtable::poll, polled.out());
+  } catch (const host::AbiError& e) {
+    if (!e.retriable()) throw;
+    Log(Level::kWarn, context_.log_context, std::string("poll() will be retried: ") + e.what());
+    return;
+  }
+  if (polled->count == 0) {
+    rd_kafka_poll(producer_.get(), 1);  // no records: serve acknowledgements instead of spinning
+    return;
+  }
+  metrics_.polled += polled->count;
+  auto batch = std::make_unique<Batch>();
+  batch->polled = std::move(polled);
+  const ck_batch& records = *batch->polled;
+  batch->records.reserve(records.count);
+  for (uint32_t i = 0; i < records.count; ++i) batch->records.push_back({batch.get(), i});
+  for (Submitted& s : batch->records) {
+    pending_[std::string(View(records.records[s.index].source_partition))].push_back(&s);
+  }
+  batch->unreleased = records.count;
+
+  RecordSet set = RecordSet::Of(records);
+  try {
+    ApplyTransformations(setup_.transformations, set);
+  } catch (const host::AbiError& e) {
+    if (!setup_.tolerate_errors) throw;
+    // Isolate the records the chain cannot handle; the others go on.
+    RecordSet kept;
+    for (uint32_t i = 0; i < records.count; ++i) {
+      RecordSet one;
+      one.records.push_back(&records.records[i]);
+      one.origins.push_back(i);
+      try {
+        ApplyTransformations(setup_.transformations, one);
+      } catch (const host::AbiError& single) {
+        Log(Level::kError, context_.log_context,
+            std::string("record skipped (errors.tolerance=all): ") + single.what());
+        continue;
+      }
+      for (size_t k = 0; k < one.records.size(); ++k) {
+        kept.records.push_back(one.records[k]);
+        kept.origins.push_back(one.origins[k]);
+      }
+      for (auto& b : one.batches) kept.batches.push_back(std::move(b));
+    }
+    set = std::move(kept);
+  }
+  std::vector<bool> kept(records.count, false);
+  for (uint32_t origin : set.origins) kept[origin] = true;
+  for (uint32_t i = 0; i < records.count; ++i) {
+    if (!kept[i]) {
+      ++metrics_.dropped;
+      Done(batch->records[i], nullptr);
+    }
+  }
+  Send(*batch, set);
+  batches_.push_back(std::move(batch));
+}
+
+void SourceTaskRunner::Send(Batch& batch, const RecordSet& set) {
+  if (set.records.empty()) return;
+  std::vector<bool> failed(set.records.size(), false);
+  host::Owned<ck_blob_batch> keys = ConvertAll(*setup_.key_converter, set, setup_.tolerate_errors,
+                                               failed, "key converter", context_.log_context);
+  host::Owned<ck_blob_batch> values =
+      ConvertAll(*setup_.value_converter, set, setup_.tolerate_errors, failed, "value converter",
+                 context_.log_context);
+  std::string topic;
+  for (size_t k = 0; k < set.records.size(); ++k) {
+    const ck_record& r = *set.records[k];
+    Submitted& s = batch.records[set.origins[k]];
+    if (failed[k]) {
+      ++metrics_.dropped;
+      Done(s, nullptr);
+      continue;
+    }
+    rd_kafka_headers_t* headers = nullptr;
+    if (r.header_count > 0) {
+      host::Owned<ck_blob_batch> blobs;
+      setup_.header_converter->Call("header converter", &ck_header_converter_vtable::from_connect,
+                                    r.topic, r.headers, r.header_count, blobs.out());
+      headers = rd_kafka_headers_new(r.header_count);
+      for (uint32_t h = 0; h < r.header_count; ++h) {
+        rd_kafka_header_add(headers, r.headers[h].key.ptr,
+                            static_cast<ssize_t>(r.headers[h].key.len), blobs->items[h].ptr,
+                            blobs->items[h].len);
+      }
+    }
+    topic.assign(View(r.topic));
+    const ck_str key = keys->items[k];
+    const ck_str value = values->items[k];
+    rd_kafka_resp_err_t err;
+    while (true) {
+      err = rd_kafka_producev(
+          producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
+          RD_KAFKA_V_PARTITION(r.partition >= 0 ? r.partition : RD_KAFKA_PARTITION_UA),
+          RD_KAFKA_V_KEY(key.ptr, key.len),
+          RD_KAFKA_V_VALUE(const_cast<char*>(value.ptr), value.len),
+          RD_KAFKA_V_TIMESTAMP(r.timestamp == CK_NO_TIMESTAMP ? 0 : r.timestamp),
+          RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+          RD_KAFKA_V_OPAQUE(&s), RD_KAFKA_V_END);
+      if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
+      rd_kafka_poll(producer_.get(), 100);  // the local queue is full: wait for acknowledgements
+    }
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (headers != nullptr) rd_kafka_headers_destroy(headers);
+      const std::string message =
+          "cannot send a record to topic '" + topic + "': " + rd_kafka_err2str(err);
+      if (!setup_.tolerate_errors) throw std::runtime_error(message);
+      Log(Level::kError, context_.log_context, message + " (skipped, errors.tolerance=all)");
+      ++metrics_.dropped;
+      Done(s, nullptr);
+    }
+  }
+}
+
+void SourceTaskRunner::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
+  auto* self = static_cast<SourceTaskRunner*>(opaque);
+  auto* s = static_cast<Submitted*>(message->_private);
+  if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const std::string reason = std::string("failed to send a record to topic '") +
+                               rd_kafka_topic_name(message->rkt) +
+                               "': " + rd_kafka_err2str(message->err);
+    if (!self->setup_.tolerate_errors) {
+      if (!self->delivery_error_) self->delivery_error_ = reason;
+      return;  // not done: its offset is never committed
+    }
+    Log(Level::kError, self->context_.log_context, reason + " (skipped, errors.tolerance=all)");
+    ++self->metrics_.dropped;
+    self->Done(*s, nullptr);
+    return;
+  }
+  rd_kafka_timestamp_type_t type;
+  const int64_t timestamp = rd_kafka_message_timestamp(message, &type);
+  const char* topic = rd_kafka_topic_name(message->rkt);
+  const ck_record_metadata metadata{
+      {topic, std::char_traits<char>::length(topic)},
+      message->partition,
+      0,
+      message->offset,
+      type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? CK_NO_TIMESTAMP : timestamp};
+  ++self->metrics_.written;
+  self->Done(*s, &metadata);
+}
+
+void SourceTaskRunner::Done(Submitted& s, const ck_record_metadata* metadata) {
+  if (s.done) return;
+  s.done = true;
+  if (task_ == nullptr || task_->vtable().commit_record == nullptr) return;
+  try {
+    task_->Call("commit_record", &ck_source_task_vtable::commit_record,
+                &s.batch->polled->records[s.index], metadata);
+  } catch (const std::exception& e) {
+    Log(Level::kWarn, context_.log_context,
+        std::string("Exception thrown while calling task.commitRecord(): ") + e.what());
+  }
+}
+
+void SourceTaskRunner::CommitOffsets(host::Instance<ck_source_task_vtable>& task) {
+  std::vector<OffsetUpdate> updates;
+  int64_t records = 0;
+  std::vector<Batch*> released;
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    std::deque<Submitted*>& queue = it->second;
+    const Submitted* last = nullptr;
+    while (!queue.empty() && queue.front()->done) {
+      last = queue.front();
+      queue.pop_front();
+      ++records;
+      if (--last->batch->unreleased == 0) released.push_back(last->batch);
+    }
+    if (last != nullptr && !it->first.empty()) {
+      const ck_str offset = last->batch->polled->records[last->index].source_offset;
+      if (offset.len != 0)
+        updates.push_back({setup_.connector, it->first, std::string(View(offset))});
+    }
+    it = queue.empty() ? pending_.erase(it) : std::next(it);
+  }
+  if (!updates.empty()) setup_.offsets->Commit(updates);
+  metrics_.committed += records;
+  // The records' memory goes once their offsets are written.
+  std::erase_if(batches_, [&](const std::unique_ptr<Batch>& b) {
+    return std::find(released.begin(), released.end(), b.get()) != released.end();
+  });
+  if (records > 0 && task.vtable().commit != nullptr) {
+    try {
+      task.Call("commit", &ck_source_task_vtable::commit);
+    } catch (const std::exception& e) {
+      Log(Level::kWarn, context_.log_context, std::string("commit() failed: ") + e.what());
+    }
+  }
+}
+
+}  // namespace ck::runtime

@@ -1,0 +1,125 @@
+// Runs one source task on its own thread, as Kafka Connect's WorkerSourceTask does:
+// poll -> transformation chain -> header/key/value converters -> asynchronous produce.
+//
+// Offsets: every polled record is tracked per source partition in poll order. A record counts as
+// done when the broker acknowledged it or when it was dropped (by a transformation, or an
+// unconvertible record under errors.tolerance=all). Every offset.flush.interval.ms the offsets of
+// the done prefix of each partition are written to the offset store, then the task's commit() is
+// called; nothing after the first record still in flight is ever committed, so a crash can only
+// repeat records, never lose them. commit_record() fires on the task thread for each done record.
+#ifndef CK_RUNTIME_WORKER_SOURCE_TASK_RUNNER_H_
+#define CK_RUNTIME_WORKER_SOURCE_TASK_RUNNER_H_
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ck/abi/ck_abi.h"
+#include "ck/host/host_support.h"
+#include "runtime/worker/connector_config.h"
+#include "runtime/worker/kafka_clients.h"
+#include "runtime/worker/offset_store.h"
+#include "runtime/worker/runtime_host.h"
+#include "runtime/worker/task_state.h"
+#include "runtime/worker/transformation_chain.h"
+
+namespace ck::runtime {
+
+/// Everything a source task needs; built by the worker from the connector's configuration.
+struct SourceTaskSetup {
+  std::string connector;                             ///< Connector name.
+  int task_id = 0;                                   ///< Task number.
+  const ck_component* task = nullptr;                ///< The task component.
+  Properties config;                                 ///< Task configuration (resolved).
+  std::vector<TransformationStage> transformations;  ///< The chain, configured.
+  std::unique_ptr<host::Instance<ck_converter_vtable>> key_converter;            ///< Configured.
+  std::unique_ptr<host::Instance<ck_converter_vtable>> value_converter;          ///< Configured.
+  std::unique_ptr<host::Instance<ck_header_converter_vtable>> header_converter;  ///< Configured.
+  Properties producer_settings;                            ///< librdkafka producer settings.
+  FileOffsetStore* offsets = nullptr;                      ///< Where offsets are committed.
+  std::chrono::milliseconds offset_flush_interval{60000};  ///< offset.flush.interval.ms.
+  std::chrono::milliseconds offset_flush_timeout{5000};    ///< offset.flush.timeout.ms.
+  bool tolerate_errors = false;                            ///< errors.tolerance=all.
+};
+
+/// Counters of a running source task.
+struct SourceTaskMetrics {
+  std::atomic<int64_t> polled{0};     ///< Records returned by poll.
+  std::atomic<int64_t> written{0};    ///< Records acknowledged by the broker.
+  std::atomic<int64_t> dropped{0};    ///< Records dropped by transformations or tolerance.
+  std::atomic<int64_t> committed{0};  ///< Records whose offsets are committed.
+};
+
+/// One source task and its thread.
+class SourceTaskRunner {
+ public:
+  /// Prepares the task; nothing runs until Start().
+  explicit SourceTaskRunner(SourceTaskSetup setup);
+  ~SourceTaskRunner();
+  SourceTaskRunner(const SourceTaskRunner&) = delete;
+  SourceTaskRunner& operator=(const SourceTaskRunner&) = delete;
+
+  /// Starts the task thread.
+  void Start();
+  /// Pauses or resumes polling (the PAUSED target state).
+  void SetPaused(bool paused);
+  /// Stops the task: asks it to stop, waits up to `graceful` for the final flush and offset
+  /// commit, and returns. A task that does not stop in time is abandoned (its thread detached).
+  void Stop(std::chrono::milliseconds graceful);
+
+  /// Current state and, when FAILED, the reason.
+  TaskStatus status() const { return status_.Get(); }
+  /// Live counters.
+  const SourceTaskMetrics& metrics() const { return metrics_; }
+
+ private:
+  struct Batch;
+  struct Submitted {
+    Batch* batch;
+    uint32_t index;
+    bool done = false;
+  };
+  struct Batch {
+    host::Owned<ck_batch> polled;
+    std::vector<Submitted> records;
+    size_t unreleased = 0;  // records not yet popped from their partition's queue
+  };
+
+  void Run();
+  void PollAndSend(host::Instance<ck_source_task_vtable>& task);
+  void Send(Batch& batch, const RecordSet& set);
+  void Done(Submitted& s, const ck_record_metadata* metadata);
+  void CommitOffsets(host::Instance<ck_source_task_vtable>& task);
+  static void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque);
+
+  SourceTaskSetup setup_;
+  ComponentContext context_;
+  KafkaHandle producer_;
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool paused_ = false;
+  std::atomic<bool> finished_{false};
+  StatusCell status_;
+  SourceTaskMetrics metrics_;
+
+  // Task-thread state.
+  host::Instance<ck_source_task_vtable>* task_ = nullptr;
+  std::map<std::string, std::deque<Submitted*>> pending_;  // per source partition, poll order
+  std::vector<std::unique_ptr<Batch>> batches_;
+  std::optional<std::string> delivery_error_;
+};
+
+}  // namespace ck::runtime
+
+#endif  // CK_RUNTIME_WORKER_SOURCE_TASK_RUNNER_H_
