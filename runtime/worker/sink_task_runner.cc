@@ -211,11 +211,7 @@ void SinkTaskRunner::Run() {
         if (paused_) {
           status_.Set(TaskState::kPaused);
           cv_.wait_for(lock, kPollTimeout, [this] { return !paused_ || stopping_.load(); });
-          if (paused_) {
-            lock.unlock();
-            rd_kafka_poll(consumer_.get(), 0);  // keep group membership
-            continue;
-          }
+          if (paused_) continue;
           status_.Set(TaskState::kRunning);
         }
       }
@@ -365,12 +361,14 @@ void SinkTaskRunner::Deliver(host::Instance<ck_sink_task_vtable>& task,
       Log(Level::kWarn, context_.log_context,
           "put() failed with a retriable error, redelivering the same records in " +
               std::to_string(backoff) + " ms: " + e.what());
+      // librdkafka heartbeats from its own thread, so the group membership survives the wait
+      // (up to max.poll.interval.ms); fetching is paused meanwhile.
       rd_kafka_topic_partition_list_t* assignment = nullptr;
       rd_kafka_assignment(consumer_.get(), &assignment);
       rd_kafka_pause_partitions(consumer_.get(), assignment);
-      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(backoff);
-      while (!stopping_ && std::chrono::steady_clock::now() < until) {
-        rd_kafka_poll(consumer_.get(), 50);  // keeps the group membership alive while paused
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait_for(lock, std::chrono::milliseconds(backoff), [this] { return stopping_.load(); });
       }
       rd_kafka_resume_partitions(consumer_.get(), assignment);
       rd_kafka_topic_partition_list_destroy(assignment);

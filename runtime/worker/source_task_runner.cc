@@ -118,8 +118,11 @@ void SourceTaskRunner::Stop(std::chrono::milliseconds graceful) {
 }
 
 void SourceTaskRunner::Run() {
+  std::unique_ptr<host::Instance<ck_source_task_vtable>> instance;
   try {
-    host::Instance<ck_source_task_vtable> task(*setup_.task, context_.get());
+    instance = std::make_unique<host::Instance<ck_source_task_vtable>>(*setup_.task,
+                                                                        context_.get());
+    host::Instance<ck_source_task_vtable>& task = *instance;
     {
       std::lock_guard lock(mu_);
       task_ = &task;
@@ -129,39 +132,21 @@ void SourceTaskRunner::Run() {
     status_.Set(TaskState::kRunning);
     Log(Level::kInfo, context_.log_context, "Source task started");
     auto next_flush = std::chrono::steady_clock::now() + setup_.offset_flush_interval;
-    while (!stopping_) {
-      {
-        std::unique_lock lock(mu_);
-        if (paused_) {
-          status_.Set(TaskState::kPaused);
-          cv_.wait(lock, [this] { return !paused_ || stopping_.load(); });
-          if (stopping_) break;
-          status_.Set(TaskState::kRunning);
-        }
-      }
-      PollAndSend(task);
-      rd_kafka_poll(producer_.get(), 0);
-      if (delivery_error_) throw std::runtime_error(*delivery_error_);
-      if (std::chrono::steady_clock::now() >= next_flush) {
-        CommitOffsets(task);
-        next_flush = std::chrono::steady_clock::now() + setup_.offset_flush_interval;
-      }
+    std::exception_ptr failure;
+    try {
+      RunLoop(task, next_flush);
+    } catch (...) {
+      failure = std::current_exception();
     }
-    // Drain: wait for acknowledgements, then commit what they cover.
+    // Drain: wait for acknowledgements, then commit what they cover (also when failing, so the
+    // records already written are not sent again).
     rd_kafka_flush(producer_.get(), static_cast<int>(setup_.offset_flush_timeout.count()));
-    if (delivery_error_) throw std::runtime_error(*delivery_error_);
     CommitOffsets(task);
-    {
-      std::lock_guard lock(mu_);
-      task_ = nullptr;
-    }
+    if (failure) std::rethrow_exception(failure);
+    if (delivery_error_) throw std::runtime_error(*delivery_error_);
     status_.Set(TaskState::kStopped);
     Log(Level::kInfo, context_.log_context, "Source task stopped");
   } catch (const std::exception& e) {
-    {
-      std::lock_guard lock(mu_);
-      task_ = nullptr;
-    }
     status_.Set(TaskState::kFailed, e.what());
     Log(Level::kError, context_.log_context,
         std::string("Task threw an uncaught and unrecoverable exception. Task is being killed and "
@@ -169,8 +154,32 @@ void SourceTaskRunner::Run() {
             e.what());
   }
   std::lock_guard lock(mu_);
+  task_ = nullptr;  // before the instance goes: Stop() calls it under the same lock
+  instance.reset();
   finished_ = true;
   cv_.notify_all();
+}
+
+void SourceTaskRunner::RunLoop(host::Instance<ck_source_task_vtable>& task,
+                               std::chrono::steady_clock::time_point next_flush) {
+  while (!stopping_) {
+    {
+      std::unique_lock lock(mu_);
+      if (paused_) {
+        status_.Set(TaskState::kPaused);
+        cv_.wait(lock, [this] { return !paused_ || stopping_.load(); });
+        if (stopping_) break;
+        status_.Set(TaskState::kRunning);
+      }
+    }
+    PollAndSend(task);
+    rd_kafka_poll(producer_.get(), 0);
+    if (delivery_error_) throw std::runtime_error(*delivery_error_);
+    if (std::chrono::steady_clock::now() >= next_flush) {
+      CommitOffsets(task);
+      next_flush = std::chrono::steady_clock::now() + setup_.offset_flush_interval;
+    }
+  }
 }
 
 void SourceTaskRunner::PollAndSend(host::Instance<ck_source_task_vtable>& task) {

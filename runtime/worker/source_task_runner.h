@@ -95,6 +95,8 @@ class SourceTaskRunner {
   };
 
   void Run();
+  void RunLoop(host::Instance<ck_source_task_vtable>& task,
+               std::chrono::steady_clock::time_point next_flush);
   void PollAndSend(host::Instance<ck_source_task_vtable>& task);
   void Send(Batch& batch, const RecordSet& set);
   void Done(Submitted& s, const ck_record_metadata* metadata);
