@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
 
 namespace ck::runtime {
@@ -199,41 +198,59 @@ ConnectorFile ReadConnectorFile(const std::string& path) {
   return file;
 }
 
+namespace {
+
+// Resolves one placeholder ${provider:[path:]key} (`inner` is the text between the braces),
+// appending its value to `out`; returns false when `inner` is not a placeholder.
+bool ResolvePlaceholder(std::string_view inner, const std::string& key, std::string& out) {
+  const size_t colon = inner.find(':');
+  if (colon == std::string_view::npos) return false;
+  const std::string provider(inner.substr(0, colon));
+  const std::string_view rest = inner.substr(colon + 1);
+  const size_t second = rest.find(':');
+  const bool has_path = second != std::string_view::npos;
+  const std::string path(has_path ? rest.substr(0, second) : std::string_view());
+  const std::string item(has_path ? rest.substr(second + 1) : rest);
+  const std::string where = "config '" + key + "' placeholder ${" + std::string(inner) + "}";
+  if (provider == "env" && !has_path) {
+    const char* env = std::getenv(item.c_str());
+    if (env == nullptr)
+      throw ConfigFileError(where + ": environment variable '" + item + "' is not set");
+    out.append(env);
+  } else if (provider == "file" && has_path) {
+    const Properties file = ReadPropertiesFile(path);
+    auto found = file.find(item);
+    if (found == file.end()) {
+      throw ConfigFileError(where + ": file '" + path + "' has no key '" + item + "'");
+    }
+    out.append(found->second);
+  } else if (provider == "directory" && has_path) {
+    out.append(ReadFile(path + "/" + item, where + ": file"));
+  } else {
+    out.append("${").append(inner).append("}");  // unknown provider: left as written, like Kafka
+  }
+  return true;
+}
+
+}  // namespace
+
 Properties ResolveConfigProviders(const Properties& config) {
-  // ${provider:[path:]key}, as Kafka's ConfigTransformer.
-  static const std::regex kPlaceholder(R"(\$\{([^}]*?):(([^}]*?):)?([^}]*?)\})");
   Properties resolved;
   for (const auto& [key, value] : config) {
     std::string out;
-    auto begin = std::sregex_iterator(value.begin(), value.end(), kPlaceholder);
-    size_t last = 0;
-    for (auto it = begin; it != std::sregex_iterator(); ++it) {
-      const std::smatch& m = *it;
-      out.append(value, last, m.position(0) - last);
-      last = m.position(0) + m.length(0);
-      const std::string provider = m[1];
-      const std::string path = m[3];
-      const std::string item = m[4];
-      const std::string where = "config '" + key + "' placeholder " + m[0].str();
-      if (provider == "env" && !m[2].matched) {
-        const char* env = std::getenv(item.c_str());
-        if (env == nullptr)
-          throw ConfigFileError(where + ": environment variable '" + item + "' is not set");
-        out.append(env);
-      } else if (provider == "file" && m[2].matched) {
-        Properties file = ReadPropertiesFile(path);
-        auto found = file.find(item);
-        if (found == file.end()) {
-          throw ConfigFileError(where + ": file '" + path + "' has no key '" + item + "'");
-        }
-        out.append(found->second);
-      } else if (provider == "directory" && m[2].matched) {
-        out.append(ReadFile(path + "/" + item, where + ": file"));
-      } else {
-        out.append(m[0].str());  // unknown provider: left as written, like Kafka
+    size_t pos = 0;
+    while (true) {
+      const size_t open = value.find("${", pos);
+      const size_t close = open == std::string::npos ? open : value.find('}', open + 2);
+      if (close == std::string::npos) break;
+      out.append(value, pos, open - pos);
+      if (!ResolvePlaceholder(std::string_view(value).substr(open + 2, close - open - 2), key,
+                              out)) {
+        out.append(value, open, close + 1 - open);
       }
+      pos = close + 1;
     }
-    out.append(value, last, std::string::npos);
+    out.append(value, pos, std::string::npos);
     resolved[key] = std::move(out);
   }
   return resolved;
