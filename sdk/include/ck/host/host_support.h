@@ -92,7 +92,9 @@ class Owned {
  public:
   Owned() : value_{} {}
   ~Owned() { reset(); }
+  /// Takes over `other`'s struct; `other` is left empty.
   Owned(Owned&& other) noexcept : value_(other.value_) { other.value_.release = nullptr; }
+  /// Releases the current struct and takes over `other`'s.
   Owned& operator=(Owned&& other) noexcept {
     if (this != &other) {
       reset();
