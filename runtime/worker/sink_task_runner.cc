@@ -140,6 +140,7 @@ void SinkTaskRunner::OnRebalance(rd_kafka_t*, rd_kafka_resp_err_t err,
 void SinkTaskRunner::Rebalance(rd_kafka_resp_err_t err,
                                rd_kafka_topic_partition_list_t* partitions) {
   std::vector<ck_topic_partition> tps;
+  tps.reserve(partitions->cnt);
   for (int i = 0; i < partitions->cnt; ++i) {
     tps.push_back({Str(partitions->elems[i].topic), partitions->elems[i].partition, 0});
   }

@@ -36,6 +36,14 @@ struct AbiBatch {
   ck_batch batch{};
 };
 
+// Borrowed ABI views of `partitions`.
+std::vector<ck_topic_partition> AbiPartitions(const std::vector<TopicPartition>& partitions) {
+  std::vector<ck_topic_partition> tps;
+  tps.reserve(partitions.size());
+  for (const auto& p : partitions) tps.push_back({Str(p.topic), p.partition, 0});
+  return tps;
+}
+
 ck_offset_list OffsetList(const OffsetMap& offsets, std::vector<ck_partition_offset>& storage) {
   for (const auto& [tp, offset] : offsets)
     storage.push_back({Str(tp.topic), tp.partition, 0, offset});
@@ -190,6 +198,10 @@ SinkTaskDriver FakeHost::CreateSinkTask(std::string_view class_name, std::string
 ConverterDriver FakeHost::CreateConverter(std::string_view class_name) {
   return ConverterDriver(*this, Component(class_name, CK_KIND_CONVERTER), "converter");
 }
+HeaderConverterDriver FakeHost::CreateHeaderConverter(std::string_view class_name) {
+  return HeaderConverterDriver(*this, Component(class_name, CK_KIND_HEADER_CONVERTER),
+                               "header-converter");
+}
 TransformationDriver FakeHost::CreateTransformation(std::string_view class_name) {
   return TransformationDriver(*this, Component(class_name, CK_KIND_TRANSFORMATION),
                               "transformation");
@@ -308,8 +320,7 @@ void SinkTaskDriver::Start(const ConfigMap& config) const {
 }
 
 void SinkTaskDriver::Open(const std::vector<TopicPartition>& partitions) const {
-  std::vector<ck_topic_partition> tps;
-  for (const auto& p : partitions) tps.push_back({Str(p.topic), p.partition, 0});
+  const std::vector<ck_topic_partition> tps = AbiPartitions(partitions);
   Call("open", &ck_sink_task_vtable::open, tps.data(), static_cast<uint32_t>(tps.size()));
 }
 
@@ -336,8 +347,7 @@ OffsetMap SinkTaskDriver::PreCommit(const OffsetMap& offsets) const {
 }
 
 void SinkTaskDriver::Close(const std::vector<TopicPartition>& partitions) const {
-  std::vector<ck_topic_partition> tps;
-  for (const auto& p : partitions) tps.push_back({Str(p.topic), p.partition, 0});
+  const std::vector<ck_topic_partition> tps = AbiPartitions(partitions);
   Call("close", &ck_sink_task_vtable::close, tps.data(), static_cast<uint32_t>(tps.size()));
 }
 
@@ -374,6 +384,45 @@ SchemaAndValue ConverterDriver::ToConnect(std::string_view topic,
   ck_blob_batch in{1, 0, &blob, nullptr, nullptr};
   host::Owned<ck_data_batch> out;
   Call("to_connect", &ck_converter_vtable::to_connect, &topic_str, &in, out.out());
+  Reader reader;
+  SchemaPtr schema = reader.Schema(out->items[0].schema);
+  Value value = reader.Value(out->items[0].value, schema);
+  return {std::move(schema), std::move(value)};
+}
+
+void HeaderConverterDriver::Configure(const ConfigMap& config) const {
+  host::ConfigView abi(config);
+  Call("configure", &ck_header_converter_vtable::configure, abi.get());
+}
+
+std::optional<Bytes> HeaderConverterDriver::FromConnectHeader(std::string_view topic,
+                                                              std::string_view key,
+                                                              const SchemaAndValue& data) const {
+  Arena arena;
+  Writer writer(arena);
+  ck_header header{};
+  header.key = Str(key);
+  header.schema = writer.Schema(data.schema);
+  writer.Value(data.value, &header.value);
+  host::Owned<ck_blob_batch> out;
+  Call("from_connect", &ck_header_converter_vtable::from_connect, Str(topic), &header, 1u,
+       out.out());
+  const ck_str blob = out->items[0];
+  if (blob.ptr == nullptr) return std::nullopt;
+  const auto* p = reinterpret_cast<const uint8_t*>(blob.ptr);
+  return Bytes(p, p + blob.len);
+}
+
+SchemaAndValue HeaderConverterDriver::ToConnectHeader(std::string_view topic, std::string_view key,
+                                                      const std::optional<Bytes>& bytes) const {
+  const ck_str key_str = Str(key);
+  const ck_str blob =
+      !bytes ? ck_str{nullptr, 0}
+             : ck_str{bytes->empty() ? "" : reinterpret_cast<const char*>(bytes->data()),
+                      bytes->size()};
+  ck_blob_batch in{1, 0, &blob, nullptr, nullptr};
+  host::Owned<ck_data_batch> out;
+  Call("to_connect", &ck_header_converter_vtable::to_connect, Str(topic), &key_str, &in, out.out());
   Reader reader;
   SchemaPtr schema = reader.Schema(out->items[0].schema);
   Value value = reader.Value(out->items[0].value, schema);
