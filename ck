@@ -13,6 +13,7 @@ APT_PACKAGES=(
   bazel-bootstrap bazel-platforms g++ clang-14 clang-format clang-tidy python3 doxygen
   libgtest-dev libgmock-dev libbenchmark-dev
   librdkafka-dev nlohmann-json3-dev zlib1g-dev libboost-dev libc++-14-dev libc++abi-14-dev libsimdjson-dev
+  openjdk-17-jre-headless maven
 )
 
 CACHE_DIR="${CK_CACHE_DIR:-$HOME/.cache/connectkit}"
@@ -37,25 +38,30 @@ cmd_setup() {
     -h|--help) cat <<'EOF'
 usage: ./ck setup
 
-Installs every Debian package the project needs (apt-get), idempotently. Prints nothing and returns
-at once when everything is present. Every other subcommand runs this first.
+Installs every Debian package the project needs (apt-get), idempotently, then fetches the jars the
+integration tests run (Apache Kafka, from Maven Central) into ~/.cache/connectkit/jars with
+tools/ck/fetch_jars.sh. Prints nothing and returns at once when everything is present. Every other
+subcommand runs this first.
 EOF
       return 0 ;;
   esac
   local missing
   missing=$(missing_packages)
-  [ -z "$missing" ] && return 0
-  log "installing missing packages: $(echo $missing)"
-  export DEBIAN_FRONTEND=noninteractive
-  # shellcheck disable=SC2086
-  if ! as_root apt-get install -y --no-install-recommends $missing >/dev/null; then
-    as_root apt-get update >/dev/null
+  if [ -n "$missing" ]; then
+    log "installing missing packages: $(echo $missing)"
+    export DEBIAN_FRONTEND=noninteractive
     # shellcheck disable=SC2086
-    as_root apt-get install -y --no-install-recommends $missing >/dev/null
+    if ! as_root apt-get install -y --no-install-recommends $missing >/dev/null; then
+      as_root apt-get update >/dev/null
+      # shellcheck disable=SC2086
+      as_root apt-get install -y --no-install-recommends $missing >/dev/null
+    fi
+    missing=$(missing_packages)
+    [ -z "$missing" ] || die "packages still missing after apt-get install: $(echo $missing)"
+    mkdir -p "$CACHE_DIR"
   fi
-  missing=$(missing_packages)
-  [ -z "$missing" ] || die "packages still missing after apt-get install: $(echo $missing)"
-  mkdir -p "$CACHE_DIR"
+  # The jars the integration tests run, cached outside the clone; instant once present.
+  CK_CACHE_DIR="$CACHE_DIR" "$ROOT/tools/ck/fetch_jars.sh" || die "fetching the test jars failed"
 }
 
 cmd_build() {
@@ -104,13 +110,20 @@ cmd_demo() {
     -h|--help) cat <<'EOF'
 usage: ./ck demo
 
-Builds the runtime and the example plugins and runs a real pipeline on the embedded Kafka
-(librdkafka's mock cluster), showing records flow. Needs no running services.
+Builds the runtime and the reference plugins, puts the plugins on a plugin.path, and runs
+datagen -> embedded Kafka (librdkafka's mock cluster) -> file sink with the JSON converter,
+showing live progress and ending with a summary that checks every record arrived exactly once.
+Options go to `connectkit demo` (e.g. --records 200000). Needs no running services.
 EOF
       return 0 ;;
   esac
-  bazel build //runtime/cli:demo
-  "$ROOT/bazel-bin/runtime/cli/demo" "$@"
+  bazel build //runtime/cli:connectkit //reference-connectors/datagen:datagen.tar.gz \
+    //reference-connectors/file:file.tar.gz
+  local plugins="$ROOT/build/demo-plugins"
+  rm -rf "$plugins" && mkdir -p "$plugins"
+  cp "$ROOT"/bazel-bin/reference-connectors/datagen/datagen.tar.gz \
+     "$ROOT"/bazel-bin/reference-connectors/file/file.tar.gz "$plugins/"
+  "$ROOT/bazel-bin/runtime/cli/connectkit" demo --plugin-path "$plugins" "$@"
 }
 
 cmd_docs() {

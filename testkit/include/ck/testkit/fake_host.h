@@ -154,6 +154,21 @@ class ConverterDriver : public Driver<ck_converter_vtable> {
   bool is_key_ = false;
 };
 
+/// Drives a header converter.
+class HeaderConverterDriver : public Driver<ck_header_converter_vtable> {
+ public:
+  using Driver::Driver;
+  /// HeaderConverter::configure.
+  void Configure(const ConfigMap& config) const;
+  /// HeaderConverter::from_connect_header of header `key`'s `data` for `topic`; std::nullopt =
+  /// null.
+  std::optional<Bytes> FromConnectHeader(std::string_view topic, std::string_view key,
+                                         const SchemaAndValue& data) const;
+  /// HeaderConverter::to_connect_header of header `key`'s `bytes` (std::nullopt = null).
+  SchemaAndValue ToConnectHeader(std::string_view topic, std::string_view key,
+                                 const std::optional<Bytes>& bytes) const;
+};
+
 /// Drives a transformation.
 class TransformationDriver : public Driver<ck_transformation_vtable> {
  public:
@@ -200,6 +215,8 @@ class FakeHost {
   SinkTaskDriver CreateSinkTask(std::string_view class_name, std::string name = "connector|task-0");
   /// A converter instance.
   ConverterDriver CreateConverter(std::string_view class_name);
+  /// A header converter instance.
+  HeaderConverterDriver CreateHeaderConverter(std::string_view class_name);
   /// A transformation instance.
   TransformationDriver CreateTransformation(std::string_view class_name);
   /// A predicate instance.

@@ -1,0 +1,202 @@
+// Free ports, scratch directories and child processes for the testkit's local services. The child
+// side of fork() only makes async-signal-safe calls (the test may run librdkafka threads), so
+// everything it needs (argv, the log file) is prepared before the fork.
+#include "testkit/services/local_service.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+
+namespace ck::testkit::services_internal {
+namespace {
+
+// `what` and the text of `error` (an errno value).
+std::runtime_error SystemError(const std::string& what, int error = errno) {
+  return std::runtime_error(what + ": " + std::strerror(error));
+}
+
+}  // namespace
+
+int PickFreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw SystemError("PickFreePort: socket");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    int error = errno;
+    ::close(fd);
+    throw SystemError("PickFreePort: bind 127.0.0.1:0", error);
+  }
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+ScratchDir::ScratchDir(const std::string& prefix) {
+  std::string base = "/tmp";
+  for (const char* var : {"TEST_TMPDIR", "TMPDIR"}) {
+    const char* value = std::getenv(var);
+    if (value != nullptr && *value != '\0') {
+      base = value;
+      break;
+    }
+  }
+  path_ = base + "/" + prefix + "XXXXXX";
+  if (::mkdtemp(path_.data()) == nullptr) throw SystemError("cannot create a directory " + path_);
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::string FindExecutable(const std::string& name) {
+  if (name.find('/') != std::string::npos) return ::access(name.c_str(), X_OK) == 0 ? name : "";
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    struct stat st {};
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        ::access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+  }
+  return "";
+}
+
+std::string FileTail(const std::string& path, std::size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return "";
+  std::streamoff size = in.tellg();
+  std::streamoff start = size > static_cast<std::streamoff>(max_bytes)
+                             ? size - static_cast<std::streamoff>(max_bytes)
+                             : 0;
+  in.seekg(start);
+  std::string tail(static_cast<std::size_t>(size - start), '\0');
+  in.read(tail.data(), static_cast<std::streamsize>(tail.size()));
+  return tail;
+}
+
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : pid_(std::exchange(other.pid_, -1)),
+      wait_status_(other.wait_status_),
+      reaped_(std::exchange(other.reaped_, false)) {}
+
+ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
+  if (this != &other) {
+    Stop(std::chrono::seconds(10));
+    pid_ = std::exchange(other.pid_, -1);
+    wait_status_ = other.wait_status_;
+    reaped_ = std::exchange(other.reaped_, false);
+  }
+  return *this;
+}
+
+ChildProcess::~ChildProcess() { Stop(std::chrono::seconds(10)); }
+
+ChildProcess ChildProcess::Spawn(const std::vector<std::string>& argv,
+                                 const std::string& log_path) {
+  if (argv.empty() || argv[0].empty() || argv[0][0] != '/') {
+    throw std::invalid_argument("ChildProcess::Spawn: argv[0] must be an absolute path, got '" +
+                                (argv.empty() ? std::string() : argv[0]) + "'");
+  }
+  std::vector<char*> args;
+  args.reserve(argv.size() + 1);
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd < 0) throw SystemError("cannot open log file " + log_path);
+  int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (null_fd < 0) {
+    int error = errno;
+    ::close(log_fd);
+    throw SystemError("cannot open /dev/null", error);
+  }
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    // Child: async-signal-safe calls only. Die with the thread that spawned us, even by SIGKILL.
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(127);
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (::dup2(null_fd, STDIN_FILENO) < 0 || ::dup2(log_fd, STDOUT_FILENO) < 0 ||
+        ::dup2(log_fd, STDERR_FILENO) < 0) {
+      ::_exit(127);
+    }
+    ::execv(args[0], args.data());
+    static const char kExecFailed[] = "ChildProcess: execv failed\n";
+    ssize_t ignored = ::write(STDERR_FILENO, kExecFailed, sizeof(kExecFailed) - 1);
+    (void)ignored;
+    ::_exit(127);
+  }
+  int fork_error = errno;
+  ::close(log_fd);
+  ::close(null_fd);
+  if (pid < 0) throw SystemError("cannot start " + argv[0], fork_error);
+  return ChildProcess(pid);
+}
+
+bool ChildProcess::Running() {
+  if (pid_ < 0 || reaped_) return false;
+  pid_t r = ::waitpid(pid_, &wait_status_, WNOHANG);
+  if (r == pid_ || (r < 0 && errno == ECHILD)) {
+    reaped_ = true;
+    return false;
+  }
+  return true;
+}
+
+bool ChildProcess::WaitExit(std::chrono::milliseconds timeout) {
+  // Polls waitpid: a SIGCHLD handler would be process-global state a test library must not own.
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (Running()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+void ChildProcess::Stop(std::chrono::milliseconds grace) {
+  if (!Running()) return;
+  ::kill(pid_, SIGTERM);
+  if (WaitExit(grace)) return;
+  ::kill(pid_, SIGKILL);
+  WaitExit(std::chrono::seconds(30));
+}
+
+std::string ChildProcess::DescribeExit() const {
+  if (pid_ < 0 && !reaped_) return "not started";
+  if (!reaped_) return "running";
+  if (WIFEXITED(wait_status_)) return "exited with status " + std::to_string(exit_status());
+  if (WIFSIGNALED(wait_status_))
+    return "killed by signal " + std::to_string(WTERMSIG(wait_status_));
+  return "ended (wait status " + std::to_string(wait_status_) + ")";
+}
+
+int ChildProcess::exit_status() const {
+  return reaped_ && WIFEXITED(wait_status_) ? WEXITSTATUS(wait_status_) : -1;
+}
+
+}  // namespace ck::testkit::services_internal
