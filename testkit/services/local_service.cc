@@ -186,6 +186,12 @@ void ChildProcess::Stop(std::chrono::milliseconds grace) {
   WaitExit(std::chrono::seconds(30));
 }
 
+void ChildProcess::Kill() {
+  if (!Running()) return;
+  ::kill(pid_, SIGKILL);
+  WaitExit(std::chrono::seconds(30));
+}
+
 std::string ChildProcess::DescribeExit() const {
   if (pid_ < 0 && !reaped_) return "not started";
   if (!reaped_) return "running";

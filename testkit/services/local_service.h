@@ -70,6 +70,9 @@ class ChildProcess {
   /// SIGTERM, up to `grace` for the child to exit, then SIGKILL; reaps it. No-op when not running.
   void Stop(std::chrono::milliseconds grace);
 
+  /// SIGKILL at once (a crash, as far as the child can tell); reaps it. No-op when not running.
+  void Kill();
+
   /// How the child ended: "exited with status N", "killed by signal N" or "running".
   std::string DescribeExit() const;
 

@@ -103,6 +103,9 @@ class Schema {
   const std::string& doc() const { return doc_; }
   /// Schema parameters (e.g. Decimal's "scale"), ordered by key.
   const std::map<std::string, std::string>& parameters() const { return parameters_; }
+  /// The parameter keys in the order they were first set, as Kafka's SchemaBuilder keeps them (a
+  /// LinkedHashMap); JsonConverter writes parameters in this order. Equality ignores it.
+  const std::vector<std::string>& parameter_order() const { return parameter_order_; }
 
   /// The schema of map keys. Throws DataError unless this is a map schema.
   const SchemaPtr& key_schema() const {
@@ -189,6 +192,7 @@ class Schema {
   std::optional<int32_t> version_;
   std::string doc_;
   std::map<std::string, std::string> parameters_;
+  std::vector<std::string> parameter_order_;  // keys of parameters_, first set first
   std::vector<Field> fields_;
   std::map<std::string, size_t, std::less<>> field_index_;  // name -> position in fields_
   SchemaPtr key_schema_;
@@ -280,14 +284,17 @@ class SchemaBuilder {
     schema_.doc_ = std::move(doc);
     return *this;
   }
-  /// Sets one parameter, replacing any earlier value for `key`.
+  /// Sets one parameter, replacing any earlier value for `key` (which keeps its place in
+  /// parameter_order()).
   SchemaBuilder& parameter(std::string key, std::string value) {
-    schema_.parameters_.insert_or_assign(std::move(key), std::move(value));
+    const auto [it, inserted] =
+        schema_.parameters_.insert_or_assign(std::move(key), std::move(value));
+    if (inserted) schema_.parameter_order_.push_back(it->first);
     return *this;
   }
   /// Sets every entry of `params`; other parameters are kept (additive, as in Kafka).
   SchemaBuilder& parameters(const std::map<std::string, std::string>& params) {
-    for (const auto& [key, value] : params) schema_.parameters_.insert_or_assign(key, value);
+    for (const auto& [key, value] : params) parameter(key, value);
     return *this;
   }
   /// Appends a field to a struct schema. Throws SchemaBuilderError if this is not a struct

@@ -160,11 +160,17 @@ template <typename VTable>
 class Instance {
  public:
   /// Creates an instance of `component`, whose vtable must be a `VTable`, with host context `ctx`
-  /// (which must outlive the instance). Throws AbiError when `create` fails.
+  /// (which must outlive the instance). Throws AbiError when `create` fails or returns no
+  /// instance.
   Instance(const ck_component& component, ck_context* ctx)
       : vtable_(static_cast<const VTable*>(component.vtable)) {
     ck_error err;
     Check(vtable_->create(ctx, &self_, &err), err, "create");
+    if (self_ == nullptr) {
+      throw AbiError(CK_ERROR_INTERNAL, 0,
+                     std::string(component.class_name.ptr, component.class_name.len) +
+                         ": create returned CK_STATUS_OK but no instance (NULL)");
+    }
   }
   ~Instance() {
     if (self_ != nullptr) vtable_->destroy(self_);

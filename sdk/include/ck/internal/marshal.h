@@ -66,8 +66,8 @@ class Writer {
     const auto& params = schema->parameters();
     out->parameter_count = static_cast<uint32_t>(params.size());
     auto* p = arena_.Allocate<ck_schema_parameter>(params.size());
-    for (const auto& [key, value] : params) {
-      *p++ = ck_schema_parameter{arena_.CopyString(key), arena_.CopyString(value)};
+    for (const std::string& key : schema->parameter_order()) {  // keeps Kafka's order
+      *p++ = ck_schema_parameter{arena_.CopyString(key), arena_.CopyString(params.at(key))};
     }
     out->parameters = p - params.size();
     switch (schema->type()) {
