@@ -25,6 +25,8 @@ namespace ck::runtime {
 namespace {
 
 using ::testing::AllOf;
+using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
@@ -219,6 +221,68 @@ TEST_F(ManifestReaderTest, RejectsRandomBytes) {
       if (!elf) {
         EXPECT_THAT(e.what(), HasSubstr("not an ELF file")) << round;
       }
+    }
+  }
+}
+
+TEST_F(ManifestReaderTest, ReadsTheDynamicSection) {
+  const DynamicInfo hello = ReadDynamicInfo(kPluginPath);
+  EXPECT_THAT(hello.exported, ElementsAre("ck_plugin_entry_v1"));
+  EXPECT_EQ(hello.soname, "");
+  const PluginFileInfo both = ReadPluginFile(kPluginPath);
+  EXPECT_EQ(both.note.manifest_json, kManifest);
+  EXPECT_EQ(both.dynamic.exported, hello.exported);
+  EXPECT_EQ(ParseDynamicInfo(image_, "hello.so").exported, hello.exported);
+
+  // A plugin that calls libc needs it; a file without the note is a library, not a plugin.
+  const std::string versioned = "runtime/plugins/testdata/versioned_1_0.so";
+  EXPECT_THAT(ReadDynamicInfo(versioned).needed, Contains("libc.so.6"));
+  EXPECT_TRUE(ReadPluginFileIfAny(versioned).has_value());
+  EXPECT_FALSE(ReadPluginFileIfAny("runtime/plugins/testdata/hello_without_note.so").has_value());
+  EXPECT_THAT([] { ReadPluginFileIfAny(kManifestPath); },
+              ThrowsMessage<PluginError>(HasSubstr("not an ELF file")));
+}
+
+TEST_F(ManifestReaderTest, DynamicSectionTruncationsAndCorruptionsNeverCrash) {
+  size_t parsed_prefixes = 0;
+  for (size_t size = 0; size <= image_.size(); ++size) {
+    const Image prefix(image_.begin(), image_.begin() + static_cast<std::ptrdiff_t>(size));
+    try {
+      EXPECT_THAT(ParseDynamicInfo(prefix, "corrupt.so").exported,
+                  ElementsAre("ck_plugin_entry_v1"))
+          << size;
+      ++parsed_prefixes;
+    } catch (const PluginError& e) {
+      EXPECT_THAT(e.what(), HasSubstr("plugin corrupt.so: "));
+    }
+  }
+  EXPECT_GE(parsed_prefixes, 1u);
+  // Flips in the program headers and the dynamic segment, sometimes anywhere.
+  const auto phoff = Get<uint64_t>(image_, offsetof(Elf64_Ehdr, e_phoff));
+  const auto phnum = Get<uint16_t>(image_, offsetof(Elf64_Ehdr, e_phnum));
+  size_t dynamic = 0;
+  size_t dynamic_size = 0;
+  for (size_t h = 0; h < phnum; ++h) {
+    const size_t phdr = phoff + h * sizeof(Elf64_Phdr);
+    if (Get<uint32_t>(image_, phdr + offsetof(Elf64_Phdr, p_type)) != PT_DYNAMIC) continue;
+    dynamic = Get<uint64_t>(image_, phdr + offsetof(Elf64_Phdr, p_offset));
+    dynamic_size = Get<uint64_t>(image_, phdr + offsetof(Elf64_Phdr, p_filesz));
+  }
+  ASSERT_GT(dynamic_size, 0u);
+  std::mt19937 rng(4321);
+  std::uniform_int_distribution<size_t> headers(0, phoff + phnum * sizeof(Elf64_Phdr) - 1);
+  std::uniform_int_distribution<size_t> in_dynamic(dynamic, dynamic + dynamic_size - 1);
+  std::uniform_int_distribution<size_t> anywhere(0, image_.size() - 1);
+  std::uniform_int_distribution<int> byte(0, 255);
+  for (int round = 0; round < 5000; ++round) {
+    Image image = image_;
+    for (int flips = 1 + round % 3; flips > 0; --flips) {
+      const size_t at = round % 5 == 0 ? anywhere(rng) : round % 2 ? in_dynamic(rng) : headers(rng);
+      image[at] = static_cast<unsigned char>(byte(rng));
+    }
+    try {
+      ParseDynamicInfo(image, "corrupt.so");
+    } catch (const PluginError&) {
     }
   }
 }
