@@ -165,7 +165,8 @@ EOF
 
 # C and C++ files tracked or new in the working tree.
 source_files() {
-  git ls-files --cached --others --exclude-standard -- '*.h' '*.cc' '*.c' | grep -v '^third_party/'
+  git ls-files --cached --others --exclude-standard -- '*.h' '*.cc' '*.c' |
+    grep -v '^third_party/' | while read -r f; do [ -f "$f" ] && echo "$f"; done
 }
 
 # Files changed against HEAD (or in the last commit when the tree is clean).

@@ -120,8 +120,8 @@ void SourceTaskRunner::Stop(std::chrono::milliseconds graceful) {
 void SourceTaskRunner::Run() {
   std::unique_ptr<host::Instance<ck_source_task_vtable>> instance;
   try {
-    instance = std::make_unique<host::Instance<ck_source_task_vtable>>(*setup_.task,
-                                                                        context_.get());
+    instance =
+        std::make_unique<host::Instance<ck_source_task_vtable>>(*setup_.task, context_.get());
     host::Instance<ck_source_task_vtable>& task = *instance;
     {
       std::lock_guard lock(mu_);
