@@ -229,13 +229,19 @@ usage: ./ck <command> [args]   (./ck <command> --help for details)
 EOF
 }
 
+# Bazel's convenience symlinks (bazel-bin, bazel-<dir>, ...) left by a run with another output
+# base would be read as source packages by //...; Bazel recreates them on every build.
+clean_symlinks() {
+  find "$ROOT" -maxdepth 1 -name 'bazel-*' -type l -delete
+}
+
 main() {
   local cmd="${1:-}"
   [ $# -gt 0 ] && shift
   case "$cmd" in
     ""|-h|--help|help) usage ;;
     setup|build|test|demo|docs|bench|fmt|lint)
-      case "${1:-}" in -h|--help) ;; *) [ "$cmd" = setup ] || cmd_setup ;; esac
+      case "${1:-}" in -h|--help) ;; *) [ "$cmd" = setup ] || { cmd_setup; clean_symlinks; } ;; esac
       "cmd_$cmd" "$@" ;;
     *) usage >&2; die "unknown command '$cmd'" ;;
   esac
