@@ -136,7 +136,7 @@ std::string MagnitudeDigits(std::span<const uint8_t> unscaled, bool negative) {
     reversed.push_back(static_cast<char>('0' + remainder));
     while (first < be.size() && be[first] == 0) ++first;
   }
-  if (reversed.empty()) reversed = "0";
+  if (reversed.empty()) reversed.push_back('0');  // not = "0": GCC 12 -O2 -Wrestrict false positive
   return std::string(reversed.rbegin(), reversed.rend());
 }
 

@@ -326,7 +326,11 @@ void SourceTaskRunner::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message
       0,
       message->offset,
       type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? CK_NO_TIMESTAMP : timestamp};
-  ++self->metrics_.written;
+  if (self->metrics_.written++ == 0) {
+    Log(Level::kInfo, self->context_.log_context,
+        "First record acknowledged by Kafka (" + std::string(topic) + "-" +
+            std::to_string(message->partition) + "@" + std::to_string(message->offset) + ")");
+  }
   self->Done(*s, &metadata);
 }
 

@@ -79,6 +79,9 @@ class ChildProcess {
   /// The exit status when the child exited normally, else -1.
   int exit_status() const;
 
+  /// The child's process id (-1 when none).
+  pid_t pid() const { return pid_; }
+
  private:
   explicit ChildProcess(pid_t pid) : pid_(pid) {}
 
