@@ -196,15 +196,19 @@ void SourceTaskRunner::PollAndSend(host::Instance<ck_source_task_vtable>& task) 
     return;
   }
   metrics_.polled += polled->count;
-  auto batch = std::make_unique<Batch>();
+  auto owned = std::make_unique<Batch>();
+  Batch* batch = owned.get();
   batch->polled = std::move(polled);
   const ck_batch& records = *batch->polled;
-  batch->records.reserve(records.count);
-  for (uint32_t i = 0; i < records.count; ++i) batch->records.push_back({batch.get(), i});
-  for (Submitted& s : batch->records) {
-    pending_[std::string(View(records.records[s.index].source_partition))].push_back(&s);
+  batch->not_done = records.count;
+  batches_.emplace(batch, std::move(owned));
+  std::vector<Submitted*> submitted(records.count);
+  for (uint32_t i = 0; i < records.count; ++i) {
+    const ck_record& r = records.records[i];
+    std::deque<Submitted>& queue = pending_[std::string(View(r.source_partition))];
+    queue.push_back({batch, i, false, std::string(View(r.source_offset))});
+    submitted[i] = &queue.back();
   }
-  batch->unreleased = records.count;
 
   RecordSet set = RecordSet::Of(records);
   try {
@@ -234,17 +238,16 @@ void SourceTaskRunner::PollAndSend(host::Instance<ck_source_task_vtable>& task) 
   }
   std::vector<bool> kept(records.count, false);
   for (uint32_t origin : set.origins) kept[origin] = true;
+  Send(set, submitted);  // before the drops below may free the batch
   for (uint32_t i = 0; i < records.count; ++i) {
     if (!kept[i]) {
       ++metrics_.dropped;
-      Done(batch->records[i], nullptr);
+      Done(*submitted[i], nullptr);
     }
   }
-  Send(*batch, set);
-  batches_.push_back(std::move(batch));
 }
 
-void SourceTaskRunner::Send(Batch& batch, const RecordSet& set) {
+void SourceTaskRunner::Send(const RecordSet& set, const std::vector<Submitted*>& submitted) {
   if (set.records.empty()) return;
   std::vector<bool> failed(set.records.size(), false);
   host::Owned<ck_blob_batch> keys = ConvertAll(*setup_.key_converter, set, setup_.tolerate_errors,
@@ -255,7 +258,7 @@ void SourceTaskRunner::Send(Batch& batch, const RecordSet& set) {
   std::string topic;
   for (size_t k = 0; k < set.records.size(); ++k) {
     const ck_record& r = *set.records[k];
-    Submitted& s = batch.records[set.origins[k]];
+    Submitted& s = *submitted[set.origins[k]];
     if (failed[k]) {
       ++metrics_.dropped;
       Done(s, nullptr);
@@ -274,6 +277,7 @@ void SourceTaskRunner::Send(Batch& batch, const RecordSet& set) {
       }
     }
     topic.assign(View(r.topic));
+    if (known_topics_.insert(topic).second) FetchMetadata(topic);
     const ck_str key = keys->items[k];
     const ck_str value = values->items[k];
     rd_kafka_resp_err_t err;
@@ -299,6 +303,18 @@ void SourceTaskRunner::Send(Batch& batch, const RecordSet& set) {
       Done(s, nullptr);
     }
   }
+}
+
+void SourceTaskRunner::FetchMetadata(const std::string& topic) {
+  // librdkafka otherwise learns of a topic first produced to only at its next periodic metadata
+  // scan, up to a second later; asking once per new topic makes the first records go at once.
+  rd_kafka_topic_t* handle = rd_kafka_topic_new(producer_.get(), topic.c_str(), nullptr);
+  const rd_kafka_metadata_t* metadata = nullptr;
+  if (rd_kafka_metadata(producer_.get(), 0, handle, &metadata, 5000) ==
+      RD_KAFKA_RESP_ERR_NO_ERROR) {
+    rd_kafka_metadata_destroy(metadata);
+  }
+  rd_kafka_topic_destroy(handle);
 }
 
 void SourceTaskRunner::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
@@ -337,42 +353,38 @@ void SourceTaskRunner::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message
 void SourceTaskRunner::Done(Submitted& s, const ck_record_metadata* metadata) {
   if (s.done) return;
   s.done = true;
-  if (task_ == nullptr || task_->vtable().commit_record == nullptr) return;
-  try {
-    task_->Call("commit_record", &ck_source_task_vtable::commit_record,
-                &s.batch->polled->records[s.index], metadata);
-  } catch (const std::exception& e) {
-    Log(Level::kWarn, context_.log_context,
-        std::string("Exception thrown while calling task.commitRecord(): ") + e.what());
+  if (task_ != nullptr && task_->vtable().commit_record != nullptr) {
+    try {
+      task_->Call("commit_record", &ck_source_task_vtable::commit_record,
+                  &s.batch->polled->records[s.index], metadata);
+    } catch (const std::exception& e) {
+      Log(Level::kWarn, context_.log_context,
+          std::string("Exception thrown while calling task.commitRecord(): ") + e.what());
+    }
   }
+  // The batch's memory goes with its last record; the offset stays in `s` until committed.
+  if (--s.batch->not_done == 0) batches_.erase(s.batch);
+  s.batch = nullptr;
 }
 
 void SourceTaskRunner::CommitOffsets(host::Instance<ck_source_task_vtable>& task) {
   std::vector<OffsetUpdate> updates;
   int64_t records = 0;
-  std::vector<Batch*> released;
   for (auto it = pending_.begin(); it != pending_.end();) {
-    std::deque<Submitted*>& queue = it->second;
-    const Submitted* last = nullptr;
-    while (!queue.empty() && queue.front()->done) {
-      last = queue.front();
+    std::deque<Submitted>& queue = it->second;
+    std::string last;
+    while (!queue.empty() && queue.front().done) {
+      if (!queue.front().offset.empty()) last = std::move(queue.front().offset);
       queue.pop_front();
       ++records;
-      if (--last->batch->unreleased == 0) released.push_back(last->batch);
     }
-    if (last != nullptr && !it->first.empty()) {
-      const ck_str offset = last->batch->polled->records[last->index].source_offset;
-      if (offset.len != 0)
-        updates.push_back({setup_.connector, it->first, std::string(View(offset))});
+    if (!last.empty() && !it->first.empty()) {
+      updates.push_back({setup_.connector, it->first, std::move(last)});
     }
     it = queue.empty() ? pending_.erase(it) : std::next(it);
   }
   if (!updates.empty()) setup_.offsets->Commit(updates);
   metrics_.committed += records;
-  // The records' memory goes once their offsets are written.
-  std::erase_if(batches_, [&](const std::unique_ptr<Batch>& b) {
-    return std::find(released.begin(), released.end(), b.get()) != released.end();
-  });
   if (records > 0 && task.vtable().commit != nullptr) {
     try {
       task.Call("commit", &ck_source_task_vtable::commit);

@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -83,23 +84,28 @@ class SourceTaskRunner {
 
  private:
   struct Batch;
+  // One polled record until its offset is committed. Lives in its partition's queue (a deque:
+  // addresses stay stable while the queue grows and shrinks at its ends), so the producer's
+  // delivery callback can point at it.
   struct Submitted {
-    Batch* batch;
-    uint32_t index;
-    bool done = false;
+    Batch* batch;        // the polled batch, until the record is done
+    uint32_t index;      // the record's index in it
+    bool done = false;   // acknowledged or dropped
+    std::string offset;  // the record's source offset (JSON), kept past the batch
   };
+  // A polled batch, freed as soon as all its records are done.
   struct Batch {
     host::Owned<ck_batch> polled;
-    std::vector<Submitted> records;
-    size_t unreleased = 0;  // records not yet popped from their partition's queue
+    size_t not_done = 0;
   };
 
   void Run();
   void RunLoop(host::Instance<ck_source_task_vtable>& task,
                std::chrono::steady_clock::time_point next_flush);
   void PollAndSend(host::Instance<ck_source_task_vtable>& task);
-  void Send(Batch& batch, const RecordSet& set);
+  void Send(const RecordSet& set, const std::vector<Submitted*>& submitted);
   void Done(Submitted& s, const ck_record_metadata* metadata);
+  void FetchMetadata(const std::string& topic);
   void CommitOffsets(host::Instance<ck_source_task_vtable>& task);
   static void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque);
 
@@ -117,8 +123,9 @@ class SourceTaskRunner {
 
   // Task-thread state.
   host::Instance<ck_source_task_vtable>* task_ = nullptr;
-  std::map<std::string, std::deque<Submitted*>> pending_;  // per source partition, poll order
-  std::vector<std::unique_ptr<Batch>> batches_;
+  std::map<std::string, std::deque<Submitted>> pending_;  // per source partition, poll order
+  std::map<Batch*, std::unique_ptr<Batch>> batches_;
+  std::set<std::string> known_topics_;  // topics whose metadata was fetched
   std::optional<std::string> delivery_error_;
 };
 

@@ -313,7 +313,9 @@ void Worker::StartConnector(const Properties& raw) {
           converter("value.converter", "org.apache.kafka.connect.json.JsonConverter", false);
       setup.header_converter = header_converter();
       setup.producer_settings = ClientSettings(config_, config, "producer",
-                                               {{"acks", "all"}, {"enable.idempotence", "true"}});
+                                               {{"acks", "all"},
+                                                {"enable.idempotence", "true"},
+                                                {"queue.buffering.max.kbytes", "32768"}});
       setup.offsets = offsets_.get();
       setup.offset_flush_interval = flush_interval_;
       setup.offset_flush_timeout = flush_timeout_;
