@@ -277,7 +277,7 @@ void SourceTaskRunner::Send(const RecordSet& set, const std::vector<Submitted*>&
       }
     }
     topic.assign(View(r.topic));
-    if (known_topics_.insert(topic).second) FetchMetadata(topic);
+    if (known_topics_.insert(topic).second) PrepareTopic(topic);
     const ck_str key = keys->items[k];
     const ck_str value = values->items[k];
     rd_kafka_resp_err_t err;
@@ -305,7 +305,17 @@ void SourceTaskRunner::Send(const RecordSet& set, const std::vector<Submitted*>&
   }
 }
 
-void SourceTaskRunner::FetchMetadata(const std::string& topic) {
+void SourceTaskRunner::PrepareTopic(const std::string& topic) {
+  if (setup_.topic_creation) {
+    const std::string error = setup_.topic_creation->Create(producer_.get(), topic);
+    if (!error.empty()) {
+      throw std::runtime_error("cannot create topic '" + topic + "' (topic.creation group '" +
+                               setup_.topic_creation->GroupFor(topic) + "'): " + error);
+    }
+    Log(Level::kInfo, context_.log_context,
+        "Topic '" + topic + "' ready (topic.creation group '" +
+            setup_.topic_creation->GroupFor(topic) + "')");
+  }
   // librdkafka otherwise learns of a topic first produced to only at its next periodic metadata
   // scan, up to a second later; asking once per new topic makes the first records go at once.
   rd_kafka_topic_t* handle = rd_kafka_topic_new(producer_.get(), topic.c_str(), nullptr);

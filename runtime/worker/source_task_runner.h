@@ -31,6 +31,7 @@
 #include "runtime/worker/offset_store.h"
 #include "runtime/worker/runtime_host.h"
 #include "runtime/worker/task_state.h"
+#include "runtime/worker/topic_creation.h"
 #include "runtime/worker/transformation_chain.h"
 
 namespace ck::runtime {
@@ -50,6 +51,7 @@ struct SourceTaskSetup {
   std::chrono::milliseconds offset_flush_interval{60000};  ///< offset.flush.interval.ms.
   std::chrono::milliseconds offset_flush_timeout{5000};    ///< offset.flush.timeout.ms.
   bool tolerate_errors = false;                            ///< errors.tolerance=all.
+  std::optional<TopicCreation> topic_creation;             ///< topic.creation.*, when on.
 };
 
 /// Counters of a running source task.
@@ -105,7 +107,7 @@ class SourceTaskRunner {
   void PollAndSend(host::Instance<ck_source_task_vtable>& task);
   void Send(const RecordSet& set, const std::vector<Submitted*>& submitted);
   void Done(Submitted& s, const ck_record_metadata* metadata);
-  void FetchMetadata(const std::string& topic);
+  void PrepareTopic(const std::string& topic);
   void CommitOffsets(host::Instance<ck_source_task_vtable>& task);
   static void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque);
 
@@ -125,7 +127,7 @@ class SourceTaskRunner {
   host::Instance<ck_source_task_vtable>* task_ = nullptr;
   std::map<std::string, std::deque<Submitted>> pending_;  // per source partition, poll order
   std::map<Batch*, std::unique_ptr<Batch>> batches_;
-  std::set<std::string> known_topics_;  // topics whose metadata was fetched
+  std::set<std::string> known_topics_;  // topics created (if configured) and looked up
   std::optional<std::string> delivery_error_;
 };
 

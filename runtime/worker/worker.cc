@@ -214,6 +214,8 @@ void Worker::StartConnector(const Properties& raw) {
                           "'topics.regex'");
   }
 
+  const std::optional<TopicCreation> topic_creation =
+      source ? TopicCreation::FromConfig(config_, config) : std::nullopt;
   running->connector->Call("start", &ck_connector_vtable::start, view.get());
   host::Owned<ck_config_list> task_configs;
   running->connector->Call("task_configs", &ck_connector_vtable::task_configs,
@@ -320,6 +322,7 @@ void Worker::StartConnector(const Properties& raw) {
       setup.offset_flush_interval = flush_interval_;
       setup.offset_flush_timeout = flush_timeout_;
       setup.tolerate_errors = tolerate;
+      setup.topic_creation = topic_creation;
       running->source_tasks.push_back(std::make_unique<SourceTaskRunner>(std::move(setup)));
     } else {
       SinkTaskSetup setup;

@@ -193,4 +193,25 @@ TEST_F(StandaloneKafkaTest, SigkillMidStreamLosesNothingAfterRestart) {
               static_cast<long long>(before_restart), static_cast<long long>(duplicates));
 }
 
+TEST_F(StandaloneKafkaTest, SourceConnectorCreatesItsTopicAsConfigured) {
+  // The broker would auto-create the topic with 1 partition; topic.creation asks for 3.
+  const std::string source = dir_.path() + "/datagen.properties";
+  WriteFile(source,
+            "name=creator\nconnector.class=Datagen\nkafka.topic=created-by-connect\ncount=300\n"
+            "topic.creation.default.partitions=3\ntopic.creation.default.replication.factor=1\n");
+  ChildProcess worker = StartWorker({WorkerProperties(500), source});
+  WaitFor(
+      worker,
+      [&] {
+        int64_t total = 0;
+        for (const auto& [partition, offset] : kafka_->EndOffsets("created-by-connect")) {
+          total += offset;
+        }
+        return total >= 300;
+      },
+      std::chrono::seconds(60), "300 records in the created topic");
+  worker.Stop(std::chrono::seconds(30));
+  EXPECT_EQ(kafka_->EndOffsets("created-by-connect").size(), 3u);
+}
+
 }  // namespace
