@@ -98,6 +98,14 @@ struct Worker::Running {
   std::string name;
   bool source = true;
   Properties raw;
+  Properties config;  // resolved
+  const ComponentEntry* entry = nullptr;
+  int64_t tasks_max = 1;
+  bool tolerate = false;
+  std::vector<std::string> topics;
+  std::string topics_regex;
+  std::optional<TopicCreation> topic_creation;
+  std::vector<Properties> task_configs;  // as last returned by the connector
   ComponentContext context;
   ConnectorControl control;
   std::unique_ptr<host::Instance<ck_connector_vtable>> connector;
@@ -138,9 +146,18 @@ Worker::Worker(Properties config, const PluginRegistry& registry)
       std::chrono::milliseconds(GetLong(config_, "offset.flush.timeout.ms", 5000, 1, "the worker"));
   graceful_ = std::chrono::milliseconds(
       GetLong(config_, "task.shutdown.graceful.timeout.ms", 5000, 0, "the worker"));
+  monitor_ = std::thread([this] { MonitorConnectors(); });
 }
 
-Worker::~Worker() { StopAll(); }
+Worker::~Worker() {
+  {
+    std::lock_guard lock(mu_);
+    monitor_stop_ = true;
+    monitor_cv_.notify_all();
+  }
+  if (monitor_.joinable()) monitor_.join();
+  StopAll();
+}
 
 void Worker::StartConnector(const Properties& raw) {
   const std::string name = Get(raw, "name");
@@ -217,14 +234,44 @@ void Worker::StartConnector(const Properties& raw) {
   const std::optional<TopicCreation> topic_creation =
       source ? TopicCreation::FromConfig(config_, config) : std::nullopt;
   running->connector->Call("start", &ck_connector_vtable::start, view.get());
-  host::Owned<ck_config_list> task_configs;
-  running->connector->Call("task_configs", &ck_connector_vtable::task_configs,
-                           static_cast<uint32_t>(tasks_max), task_configs.out());
-  if (task_configs->count > tasks_max) {
-    throw ConfigFileError(what + " generated " + std::to_string(task_configs->count) +
-                          " task configurations, more than tasks.max=" + std::to_string(tasks_max));
-  }
+  running->config = config;
+  running->entry = entry;
+  running->tasks_max = tasks_max;
+  running->tolerate = tolerate;
+  running->topics = std::move(topics);
+  running->topics_regex = topics_regex;
+  running->topic_creation = topic_creation;
+  StartTasks(*running, TaskConfigs(*running));
+  running->status.Set(TaskState::kRunning);
+  Log(Level::kInfo, name,
+      "Connector " + entry->class_name + " " + entry->version + " started with " +
+          std::to_string(running->task_configs.size()) + " task(s)");
+  std::lock_guard lock(mu_);
+  connectors_[name] = std::move(running);
+}
 
+std::vector<Properties> Worker::TaskConfigs(Running& running) {
+  host::Owned<ck_config_list> task_configs;
+  running.connector->Call("task_configs", &ck_connector_vtable::task_configs,
+                          static_cast<uint32_t>(running.tasks_max), task_configs.out());
+  if (task_configs->count > running.tasks_max) {
+    throw ConfigFileError(
+        "connector " + running.name + " generated " + std::to_string(task_configs->count) +
+        " task configurations, more than tasks.max=" + std::to_string(running.tasks_max));
+  }
+  std::vector<Properties> out(task_configs->count);
+  for (uint32_t t = 0; t < task_configs->count; ++t) {
+    for (uint32_t i = 0; i < task_configs->configs[t].count; ++i) {
+      const ck_config_entry& e = task_configs->configs[t].entries[i];
+      out[t][std::string(View(e.key))] = std::string(View(e.value));
+    }
+  }
+  return out;
+}
+
+void Worker::StartTasks(Running& running, std::vector<Properties> task_configs) {
+  const Properties& config = running.config;
+  const std::string& name = running.name;
   // Converters and transformations, one set per task: instances are not shared across threads.
   auto converter = [&](const std::string& key, const char* fallback, bool is_key) {
     const std::string cls = Get(config, key, Get(config_, key, fallback));
@@ -268,7 +315,7 @@ void Worker::StartConnector(const Properties& raw) {
       const std::string prefix = "transforms." + alias + ".";
       const std::string type = Get(config, prefix + "type");
       if (type.empty()) {
-        throw ConfigFileError(what + ": Missing required configuration \"" + prefix +
+        throw ConfigFileError("connector " + name + ": Missing required configuration \"" + prefix +
                               "type\" which has no default value");
       }
       const ComponentEntry& c = registry_.Resolve(type, {CK_KIND_TRANSFORMATION});
@@ -284,7 +331,8 @@ void Worker::StartConnector(const Properties& raw) {
       if (!predicate.empty()) {
         auto it = predicates.find(predicate);
         if (it == predicates.end()) {
-          throw ConfigFileError(what + ": transforms." + alias + ".predicate names '" + predicate +
+          throw ConfigFileError("connector " + name + ": transforms." + alias +
+                                ".predicate names '" + predicate +
                                 "', which is not listed in 'predicates'");
         }
         stage.predicate = it->second;
@@ -294,15 +342,13 @@ void Worker::StartConnector(const Properties& raw) {
     return stages;
   };
 
-  const ComponentEntry& task_entry = registry_.Resolve(
-      View(entry->component->task_class), {source ? CK_KIND_SOURCE_TASK : CK_KIND_SINK_TASK});
-  for (uint32_t t = 0; t < task_configs->count; ++t) {
-    Properties task_config;
-    for (uint32_t i = 0; i < task_configs->configs[t].count; ++i) {
-      const ck_config_entry& e = task_configs->configs[t].entries[i];
-      task_config[std::string(View(e.key))] = std::string(View(e.value));
-    }
-    if (source) {
+  const ComponentEntry& task_entry =
+      registry_.Resolve(View(running.entry->component->task_class),
+                        {running.source ? CK_KIND_SOURCE_TASK : CK_KIND_SINK_TASK});
+  running.task_configs = task_configs;
+  for (size_t t = 0; t < task_configs.size(); ++t) {
+    Properties task_config = std::move(task_configs[t]);
+    if (running.source) {
       SourceTaskSetup setup;
       setup.connector = name;
       setup.task_id = static_cast<int>(t);
@@ -321,16 +367,18 @@ void Worker::StartConnector(const Properties& raw) {
       setup.offsets = offsets_.get();
       setup.offset_flush_interval = flush_interval_;
       setup.offset_flush_timeout = flush_timeout_;
-      setup.tolerate_errors = tolerate;
-      setup.topic_creation = topic_creation;
-      running->source_tasks.push_back(std::make_unique<SourceTaskRunner>(std::move(setup)));
+      setup.tolerate_errors = running.tolerate;
+      setup.topic_creation = running.topic_creation;
+      running.source_tasks.push_back(std::make_unique<SourceTaskRunner>(std::move(setup)));
     } else {
       SinkTaskSetup setup;
       setup.connector = name;
       setup.task_id = static_cast<int>(t);
       setup.task = task_entry.component;
       task_config.emplace("topics", Get(config, "topics"));
-      if (!topics_regex.empty()) task_config.emplace("topics.regex", topics_regex);
+      if (!running.topics_regex.empty()) {
+        task_config.emplace("topics.regex", running.topics_regex);
+      }
       setup.config = std::move(task_config);
       setup.transformations = transformations();
       setup.key_converter =
@@ -342,21 +390,44 @@ void Worker::StartConnector(const Properties& raw) {
                                                {{"group.id", "connect-" + name},
                                                 {"enable.auto.commit", "false"},
                                                 {"auto.offset.reset", "earliest"}});
-      setup.topics = topics;
-      setup.topics_regex = topics_regex;
+      setup.topics = running.topics;
+      setup.topics_regex = running.topics_regex;
       setup.offset_flush_interval = flush_interval_;
-      setup.tolerate_errors = tolerate;
-      running->sink_tasks.push_back(std::make_unique<SinkTaskRunner>(std::move(setup)));
+      setup.tolerate_errors = running.tolerate;
+      running.sink_tasks.push_back(std::make_unique<SinkTaskRunner>(std::move(setup)));
     }
   }
-  for (auto& task : running->source_tasks) task->Start();
-  for (auto& task : running->sink_tasks) task->Start();
-  running->status.Set(TaskState::kRunning);
-  Log(Level::kInfo, name,
-      "Connector " + entry->class_name + " " + entry->version + " started with " +
-          std::to_string(task_configs->count) + " task(s)");
-  std::lock_guard lock(mu_);
-  connectors_[name] = std::move(running);
+  for (auto& task : running.source_tasks) task->Start();
+  for (auto& task : running.sink_tasks) task->Start();
+}
+
+void Worker::StopTasks(Running& running) {
+  for (auto& task : running.source_tasks) task->Stop(graceful_);
+  for (auto& task : running.sink_tasks) task->Stop(graceful_);
+  running.source_tasks.clear();
+  running.sink_tasks.clear();
+}
+
+void Worker::MonitorConnectors() {
+  std::unique_lock lock(mu_);
+  while (!monitor_stop_) {
+    monitor_cv_.wait_for(lock, std::chrono::milliseconds(250));
+    for (auto& [name, running] : connectors_) {
+      if (!running->control.reconfiguration_requested.exchange(false)) continue;
+      try {
+        std::vector<Properties> configs = TaskConfigs(*running);
+        if (configs == running->task_configs) continue;
+        Log(Level::kInfo, name,
+            "Task configurations changed: restarting " + std::to_string(configs.size()) +
+                " task(s)");
+        StopTasks(*running);
+        StartTasks(*running, std::move(configs));
+      } catch (const std::exception& e) {
+        running->status.Set(TaskState::kFailed, e.what());
+        Log(Level::kError, name, std::string("task reconfiguration failed: ") + e.what());
+      }
+    }
+  }
 }
 
 void Worker::StopConnector(const std::string& name) {
@@ -368,8 +439,7 @@ void Worker::StopConnector(const std::string& name) {
     running = std::move(it->second);
     connectors_.erase(it);
   }
-  for (auto& task : running->source_tasks) task->Stop(graceful_);
-  for (auto& task : running->sink_tasks) task->Stop(graceful_);
+  StopTasks(*running);
   try {
     running->connector->Call("stop", &ck_connector_vtable::stop);
   } catch (const std::exception& e) {

@@ -10,10 +10,12 @@
 #define CK_RUNTIME_WORKER_WORKER_H_
 
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "runtime/plugins/registry.h"
@@ -73,6 +75,12 @@ class Worker {
  private:
   struct Running;
 
+  std::vector<Properties> TaskConfigs(Running& running);
+  void StartTasks(Running& running, std::vector<Properties> task_configs);
+  void StopTasks(Running& running);
+  // Applies requestTaskReconfiguration(): new task configurations restart the tasks.
+  void MonitorConnectors();
+
   Properties config_;
   const PluginRegistry& registry_;
   std::string bootstrap_;
@@ -83,6 +91,9 @@ class Worker {
   std::chrono::milliseconds graceful_;
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<Running>> connectors_;
+  std::condition_variable monitor_cv_;
+  bool monitor_stop_ = false;
+  std::thread monitor_;  // last: starts once everything above is ready
 };
 
 }  // namespace ck::runtime

@@ -8,6 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -53,6 +54,28 @@ class SeqConnector : public ck::SourceConnector {
 
  private:
   ck::ConfigMap props_;
+};
+
+// Asks for a reconfiguration once it has started, then returns one more task than before.
+class GrowingConnector : public SeqConnector {
+ public:
+  ~GrowingConnector() override {
+    if (thread_.joinable()) thread_.join();
+  }
+  void start(const ck::ConfigMap& props) override {
+    SeqConnector::start(props);
+    thread_ = std::thread([this] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      context().request_task_reconfiguration();
+    });
+  }
+  std::vector<ck::ConfigMap> task_configs(int max_tasks) override {
+    return SeqConnector::task_configs(std::min(max_tasks, ++calls_));
+  }
+
+ private:
+  std::thread thread_;
+  int calls_ = 0;
 };
 
 class SeqTask : public ck::SourceTask {
@@ -181,6 +204,7 @@ CK_BUILTIN_PLUGIN(worker_test_components, plugin) {
   plugin.name("worker-test").version("1.0");
   plugin.add<SeqConnector>("test.SeqSourceConnector").task("test.SeqTask");
   plugin.add<SeqTask>("test.SeqTask");
+  plugin.add<GrowingConnector>("test.GrowingSourceConnector").task("test.SeqTask");
   plugin.add<CollectConnector>("test.CollectSinkConnector").task("test.CollectTask");
   plugin.add<CollectTask>("test.CollectTask");
   plugin.add<DecimalTextConverter>("test.DecimalTextConverter");
@@ -344,6 +368,35 @@ TEST_F(WorkerTest, FailingTaskReportsFailedWithItsReason) {
   // Everything before the failure was acknowledged and committed on the way down.
   EXPECT_EQ(FileOffsetStore(dir_ + "/connect.offsets").Get("seq-e", R"({"task":0})"),
             R"({"next":200})");
+}
+
+TEST_F(WorkerTest, RequestedReconfigurationRestartsTasksWithTheNewConfigurations) {
+  Worker worker(WorkerConfig(), registry_);
+  worker.StartConnector({{"name", "collect-g"},
+                         {"connector.class", "test.CollectSinkConnector"},
+                         {"topics", "seq-g"}});
+  worker.StartConnector({{"name", "seq-g"},
+                         {"connector.class", "test.GrowingSourceConnector"},
+                         {"topic", "seq-g"},
+                         {"count", "500"},
+                         {"tasks.max", "2"}});
+  WaitFor(
+      [&] {
+        for (const ConnectorStatus& s : worker.Status()) {
+          if (s.name == "seq-g") return s.tasks.size() == 2;
+        }
+        return false;
+      },
+      "a second task after the reconfiguration");
+  // Task 1 exists only after the reconfiguration; its records arriving proves it runs.
+  WaitFor(
+      [&] {
+        const auto values = Collected("collect-g");
+        return std::count_if(values.begin(), values.end(), [](int64_t v) { return v % 10 == 1; }) ==
+               500;
+      },
+      "all records of the new task");
+  worker.StopAll();
 }
 
 TEST_F(WorkerTest, InvalidConnectorConfigIsRefusedWithEveryProblem) {

@@ -17,8 +17,8 @@
 namespace ck {
 
 /// Base of source and sink connectors. The runtime creates one instance per connector, calls
-/// start() once, task_configs() whenever it needs the task set, and stop() once. All calls come
-/// from one thread.
+/// start() once, task_configs() whenever it needs the task set (again after
+/// ConnectorContext::request_task_reconfiguration()), and stop() once. Calls never overlap.
 class Connector {
  public:
   virtual ~Connector() = default;
