@@ -44,8 +44,8 @@ std::string PluginPath(const char* argv0) {
 
 // Writes copy `n` of `image`, every placeholder replaced by "ckbench" and three digits.
 void WriteCopy(std::string image, int n, const std::string& path) {
-  char digits[4];
-  std::snprintf(digits, sizeof digits, "%03d", n);
+  char digits[12];  // room for any int; n is below 1000, so three digits are written
+  std::snprintf(digits, sizeof digits, "%03d", n % 1000);
   const std::string placeholder = kPlaceholder;
   for (size_t at = 0; (at = image.find(placeholder, at)) != std::string::npos; at += 1) {
     image.replace(at + placeholder.size() - 3, 3, digits);
