@@ -30,6 +30,7 @@ using Clock = std::chrono::steady_clock;
 
 std::vector<int64_t> Keys(const std::vector<SourceRecord>& records) {
   std::vector<int64_t> out;
+  out.reserve(records.size());
   for (const SourceRecord& r : records) out.push_back(r.key.as_int64());
   return out;
 }
@@ -44,7 +45,7 @@ class DatagenTest : public ::testing::Test {
  protected:
   void SetUp() override { host_.Load(ck_plugin_entry_v1()); }
 
-  testkit::SourceTaskDriver StartTask(ConfigMap extra = {}) {
+  testkit::SourceTaskDriver StartTask(const ConfigMap& extra = {}) {
     ConfigMap config = {{"kafka.topic", "orders"}, {"seed", "42"}};
     for (auto& [key, value] : extra) config.insert_or_assign(key, value);
     testkit::SourceTaskDriver task = host_.CreateSourceTask(kTaskClass);

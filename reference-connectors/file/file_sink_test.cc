@@ -69,7 +69,8 @@ class FileSinkTest : public ::testing::Test {
   }
 
   // Puts `values` (strings) and returns the file's content after pre_commit.
-  std::string PutAndCommit(const testkit::SinkTaskDriver& task, std::vector<SinkRecord> records) {
+  std::string PutAndCommit(const testkit::SinkTaskDriver& task,
+                           const std::vector<SinkRecord>& records) {
     task.Put(records);
     const OffsetMap offsets = {{{"events", 0}, 42}};
     EXPECT_EQ(task.PreCommit(offsets), offsets);  // the default: flush, then commit everything

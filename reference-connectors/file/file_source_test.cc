@@ -48,12 +48,14 @@ void WriteFile(const std::filesystem::path& path, const std::string& content,
 
 std::vector<std::string> Values(const std::vector<SourceRecord>& records) {
   std::vector<std::string> out;
+  out.reserve(records.size());
   for (const SourceRecord& r : records) out.push_back(r.value.as_string());
   return out;
 }
 
 std::vector<int64_t> Positions(const std::vector<SourceRecord>& records) {
   std::vector<int64_t> out;
+  out.reserve(records.size());
   for (const SourceRecord& r : records) out.push_back(r.source_offset.at("position"));
   return out;
 }
@@ -67,7 +69,7 @@ class FileSourceTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  testkit::SourceTaskDriver StartTask(ConfigMap extra = {}) {
+  testkit::SourceTaskDriver StartTask(const ConfigMap& extra = {}) {
     ConfigMap config = {{"file", path_.string()}, {"topic", "lines"}};
     for (auto& [key, value] : extra) config.insert_or_assign(key, value);
     testkit::SourceTaskDriver task = host_.CreateSourceTask(kSourceTaskClass);

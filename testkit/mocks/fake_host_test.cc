@@ -40,6 +40,7 @@ class OrdersConnector : public ck::SourceConnector {
   void start(const ck::ConfigMap& props) override { topic_ = props.at("topic"); }
   std::vector<ck::ConfigMap> task_configs(int max_tasks) override {
     std::vector<ck::ConfigMap> configs;
+    configs.reserve(max_tasks);
     for (int i = 0; i < max_tasks; ++i)
       configs.push_back({{"topic", topic_}, {"task", std::to_string(i)}});
     context().request_task_reconfiguration();

@@ -328,7 +328,8 @@ CK_MEMBER(ck_note_header, manifest_len, 4, uint32_t);
 // The entry point and the constants both sides compile in.
 static_assert(std::is_same_v<decltype(&ck_plugin_entry_v1), const ck_plugin* (*)()>);
 static_assert(CK_ABI_MAJOR == 0);
-static_assert(CK_STATUS_OK == 0 && CK_STATUS_ERROR == -1 && CK_STATUS_UNSUPPORTED == -2);
+static_assert(CK_STATUS_OK == 0 && CK_STATUS_ERROR == -1 &&  // NOLINT(misc-redundant-expression)
+              CK_STATUS_UNSUPPORTED == -2);                  // NOLINT(misc-redundant-expression)
 static_assert(CK_ERROR_CONNECT == 1 && CK_ERROR_CONFIG == 2 && CK_ERROR_DATA == 3 &&
               CK_ERROR_NO_MEMORY == 4 && CK_ERROR_UNSUPPORTED == 5 && CK_ERROR_INTERNAL == 6);
 static_assert(CK_ERROR_FLAG_RETRIABLE == 1u);
@@ -338,7 +339,7 @@ static_assert(CK_TYPE_NULL == 0 && CK_TYPE_INT8 == 1 && CK_TYPE_INT16 == 2 && CK
               CK_TYPE_ARRAY == 10 && CK_TYPE_MAP == 11 && CK_TYPE_STRUCT == 12);
 static_assert(CK_SCHEMA_OPTIONAL == 1u && CK_SCHEMA_HAS_VERSION == 2u);
 static_assert(CK_TIMESTAMP_NONE == 0 && CK_TIMESTAMP_CREATE == 1 && CK_TIMESTAMP_LOG_APPEND == 2);
-static_assert(CK_NO_TIMESTAMP == INT64_MIN);
+static_assert(CK_NO_TIMESTAMP == INT64_MIN);  // NOLINT(misc-redundant-expression)
 static_assert(CK_LOG_TRACE == 0 && CK_LOG_DEBUG == 1 && CK_LOG_INFO == 2 && CK_LOG_WARN == 3 &&
               CK_LOG_ERROR == 4);
 static_assert(CK_KIND_SOURCE_CONNECTOR == 1 && CK_KIND_SINK_CONNECTOR == 2 &&

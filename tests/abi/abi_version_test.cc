@@ -27,7 +27,7 @@ using ::testing::ThrowsMessage;
 
 // Points the probe plugins' constructor at a fresh marker path and returns it.
 std::string ArmMarker(const std::string& test) {
-  const std::string marker = std::string(std::getenv("TEST_TMPDIR")) + "/" + test + ".marker";
+  std::string marker = std::string(std::getenv("TEST_TMPDIR")) + "/" + test + ".marker";
   std::filesystem::remove(marker);
   setenv("CK_TEST_CONSTRUCTOR_MARKER", marker.c_str(), 1);
   return marker;

@@ -274,7 +274,7 @@ ck_status TransformApply(void* self, ck_batch* in, ck_batch* out, ck_error* err)
     *out = {kept, 0, records, &ReleaseTransformedBatch, output.get()};
   });
   if (status == CK_STATUS_OK) {
-    output.release();
+    (void)output.release();  // now owned by the batch's release callback
   } else {
     output->input.release(&output->input);
   }

@@ -75,7 +75,7 @@ int64_t EndOffset(KafkaCluster& kafka, const std::string& topic) {
 }
 
 std::string Plugins(const std::string& dir) {
-  const std::string plugins = dir + "/plugins";
+  std::string plugins = dir + "/plugins";
   std::filesystem::create_directories(plugins);
   std::filesystem::copy(Executable("reference-connectors/datagen/datagen.tar.gz"), plugins);
   return plugins;

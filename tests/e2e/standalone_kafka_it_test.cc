@@ -59,7 +59,7 @@ class StandaloneKafkaTest : public ::testing::Test {
 
   // A worker.properties for the real broker, with offsets flushed every `flush_ms`.
   std::string WorkerProperties(int flush_ms) {
-    const std::string path = dir_.path() + "/worker.properties";
+    std::string path = dir_.path() + "/worker.properties";
     WriteFile(path, "bootstrap.servers=" + kafka_->bootstrap_servers() +
                         "\n"
                         "offset.storage.file.filename=" +
