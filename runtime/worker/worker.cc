@@ -241,7 +241,17 @@ void Worker::StartConnector(const Properties& raw) {
   running->topics = std::move(topics);
   running->topics_regex = topics_regex;
   running->topic_creation = topic_creation;
-  StartTasks(*running, TaskConfigs(*running));
+  try {
+    StartTasks(*running, TaskConfigs(*running));
+  } catch (...) {
+    StopTasks(*running);
+    try {
+      running->connector->Call("stop", &ck_connector_vtable::stop);
+    } catch (const std::exception& e) {
+      Log(Level::kWarn, name, std::string("connector stop() failed: ") + e.what());
+    }
+    throw;
+  }
   running->status.Set(TaskState::kRunning);
   Log(Level::kInfo, name,
       "Connector " + entry->class_name + " " + entry->version + " started with " +
