@@ -120,6 +120,7 @@ void SinkTaskRunner::SetPaused(bool paused) {
 }
 
 void SinkTaskRunner::Stop(std::chrono::milliseconds graceful) {
+  if (!thread_.joinable()) return;  // never started
   std::unique_lock lock(mu_);
   stopping_ = true;
   cv_.notify_all();

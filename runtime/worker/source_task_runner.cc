@@ -95,6 +95,7 @@ void SourceTaskRunner::SetPaused(bool paused) {
 }
 
 void SourceTaskRunner::Stop(std::chrono::milliseconds graceful) {
+  if (!thread_.joinable()) return;  // never started
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
