@@ -373,7 +373,8 @@ void Worker::StartTasks(Running& running, std::vector<Properties> task_configs) 
       setup.producer_settings = ClientSettings(config_, config, "producer",
                                                {{"acks", "all"},
                                                 {"enable.idempotence", "true"},
-                                                {"queue.buffering.max.kbytes", "32768"}});
+                                                {"queue.buffering.max.messages", "20000"},
+                                                {"queue.buffering.max.kbytes", "16384"}});
       setup.offsets = offsets_.get();
       setup.offset_flush_interval = flush_interval_;
       setup.offset_flush_timeout = flush_timeout_;
