@@ -327,11 +327,14 @@ void SinkTaskRunner::Deliver(host::Instance<ck_sink_task_vtable>& task,
       consumed.headers.push_back(std::move(data));
     }
   }
-  // Every consumed record counts as processed for offsets, whether delivered or dropped.
-  for (size_t i = 0; i < n; ++i) {
-    const rd_kafka_message_t* m = consumed.messages[i];
-    consumed_[{std::string(topics[i].ptr, topics[i].len), m->partition}] = m->offset + 1;
-  }
+  // Once the batch is handed over (or wholly dropped), every consumed record counts as processed
+  // for offsets; until then none does, so a stop during redelivery commits none of them.
+  auto processed = [&] {
+    for (size_t i = 0; i < n; ++i) {
+      const rd_kafka_message_t* m = consumed.messages[i];
+      consumed_[{std::string(topics[i].ptr, topics[i].len), m->partition}] = m->offset + 1;
+    }
+  };
   const ck_batch all{static_cast<uint32_t>(n), 0, consumed.records, nullptr, nullptr};
   RecordSet set = RecordSet::Of(all);
   if (std::find(consumed.failed.begin(), consumed.failed.end(), true) != consumed.failed.end()) {
@@ -345,14 +348,14 @@ void SinkTaskRunner::Deliver(host::Instance<ck_sink_task_vtable>& task,
   }
   ApplyTransformations(setup_.transformations, set);
   metrics_.dropped += static_cast<int64_t>(n - set.records.size());
-  if (set.records.empty()) return;
+  if (set.records.empty()) return processed();
   host::Owned<ck_batch> batch;
   *batch.out() = MakeHostBatch(set.records, 0, set.records.size());
   while (!stopping_) {
     try {
       task.Call("put", &ck_sink_task_vtable::put, &*batch);
       metrics_.put += batch->count;
-      return;
+      return processed();
     } catch (const host::AbiError& e) {
       if (!e.retriable()) throw;
       int64_t backoff = kDefaultRetryBackoffMs;
