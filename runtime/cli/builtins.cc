@@ -2,12 +2,13 @@
 #include "runtime/cli/builtins.h"
 
 #include "runtime/converters/builtin_converters.h"
+#include "runtime/transforms/builtin_transforms.h"
 #include "runtime/worker/runtime_host.h"
 
 namespace ck::runtime {
 
 const std::vector<BuiltinEntry>& BuiltinBundles() {
-  static const std::vector<BuiltinEntry> bundles = {&ck_builtin_converters};
+  static const std::vector<BuiltinEntry> bundles = {&ck_builtin_converters, &ck_builtin_transforms};
   return bundles;
 }
 

@@ -9,7 +9,8 @@
 
 namespace ck::runtime {
 
-/// The built-in bundles compiled into the runtime (converters), registered like plugins.
+/// The built-in bundles compiled into the runtime (converters, transformations and predicates),
+/// registered like plugins.
 const std::vector<BuiltinEntry>& BuiltinBundles();
 
 /// A registry of the built-in bundles and the plugins found on `plugin_path` (comma-separated

@@ -303,6 +303,28 @@ TEST_F(FakeHostTest, TransformationRewritesAndDropsKeepingOrder) {
   EXPECT_EQ(out[2].key, ck::Value(int64_t{4}));
 }
 
+TEST_F(FakeHostTest, TransformationKeepsStructValuesAcrossABatch) {
+  auto smt = host_.CreateTransformation("io.example.RenameTopic");
+  smt.Configure({{"prefix", "x."}});
+  std::vector<ck::ConnectRecord> in(4);
+  for (int i = 0; i < 4; ++i) {
+    in[i].topic = "t";
+    in[i].key = int64_t{2 * i};
+    // A schema object per record, equal in value: as records decoded one by one arrive.
+    const ck::SchemaPtr schema = ck::SchemaBuilder::struct_()
+                                     .field("id", ck::Schema::Int64())
+                                     .field("amount", ck::Schema::Float64())
+                                     .build();
+    ck::Struct order(schema);
+    order.put("id", int64_t{i}).put("amount", 1.5);
+    in[i].value_schema = schema;
+    in[i].value = std::move(order);
+  }
+  const auto out = smt.Apply(in);
+  ASSERT_EQ(out.size(), 4u);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(out[i].value.as_struct().get_int64("id"), i);
+}
+
 TEST_F(FakeHostTest, PredicateTestsEachRecord) {
   auto predicate = host_.CreatePredicate("io.example.IsTombstone");
   predicate.Configure({});

@@ -1,0 +1,137 @@
+// What every built-in transformation shares: the $Key/$Value operand (Kafka's abstract
+// operatingSchema/operatingValue/newRecord trio as a policy type), Kafka's Requirements checks with
+// their messages, SchemaUtil.copySchemaBasics, schemaless-map helpers, list validators, and a POSIX
+// regular expression with Java's matches() semantics and `$n` replacement references.
+//
+// std::regex is deliberately avoided: GCC 12 reports a -Wmaybe-uninitialized false positive in it
+// under the sanitizer build, which -Werror turns into a build failure.
+#ifndef CK_RUNTIME_TRANSFORMS_TRANSFORM_SUPPORT_H_
+#define CK_RUNTIME_TRANSFORMS_TRANSFORM_SUPPORT_H_
+
+#include <regex.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ck/config_def.h"
+#include "ck/record.h"
+#include "ck/schema.h"
+#include "ck/value.h"
+
+namespace ck::runtime::transforms_internal {
+
+/// The record key as the operand of a $Key transformation.
+struct KeySide {
+  static constexpr std::string_view kName = "key";
+  static const SchemaPtr& schema(const ConnectRecord& r) { return r.key_schema; }
+  static const Value& value(const ConnectRecord& r) { return r.key; }
+  static void Set(ConnectRecord& r, SchemaPtr schema, Value value) {
+    r.key_schema = std::move(schema);
+    r.key = std::move(value);
+  }
+};
+
+/// The record value as the operand of a $Value transformation.
+struct ValueSide {
+  static constexpr std::string_view kName = "value";
+  static const SchemaPtr& schema(const ConnectRecord& r) { return r.value_schema; }
+  static const Value& value(const ConnectRecord& r) { return r.value; }
+  static void Set(ConnectRecord& r, SchemaPtr schema, Value value) {
+    r.value_schema = std::move(schema);
+    r.value = std::move(value);
+  }
+};
+
+/// Kafka's Requirements.requireMap: the schemaless map, or DataError "<smt>: Only Map objects
+/// supported in absence of schema for [<purpose>], found: <type>".
+const Value::Map& RequireMap(std::string_view smt, const Value& value, std::string_view purpose);
+
+/// Kafka's Requirements.requireStruct: the struct, or DataError "<smt>: Only Struct objects
+/// supported for [<purpose>], found: <type>".
+const Struct& RequireStruct(std::string_view smt, const Value& value, std::string_view purpose);
+
+/// The entry of a schemaless map whose key is the string `name`, or nullptr.
+const Value* MapGet(const Value::Map& map, std::string_view name);
+
+/// Sets the entry `name` of a schemaless map (replacing an existing one in place, else appending),
+/// as Java's HashMap.put.
+void MapPut(Value::Map& map, std::string_view name, Value value);
+
+/// Kafka's SchemaUtil.copySchemaBasics onto a new struct builder: name, version, doc and
+/// parameters (not optionality, not fields).
+SchemaBuilder CopyStructBasics(const Schema& schema);
+
+/// A builder that reproduces `schema` entirely (type, element schemas, fields, optionality,
+/// default, name, version, doc, parameters), for changing some of it.
+SchemaBuilder CopySchema(const Schema& schema);
+
+/// A struct field's value: with its schema default (Struct::get) when `replace_null_with_default`,
+/// else as stored (Kafka's replace.null.with.default, KIP-1040).
+const Value& FieldValue(const Struct& s, const Field& field, bool replace_null_with_default);
+
+/// Remembers the output schema derived from the last input schema (Kafka's per-transformation
+/// schema cache, reduced to one entry: a task's records mostly share a schema). Not thread-safe;
+/// one per transformation instance.
+class SchemaCache {
+ public:
+  /// The schema `build()` derives from `input`, built only when `input` differs from last time.
+  template <typename Build>
+  const SchemaPtr& Get(const SchemaPtr& input, Build build) {
+    if (input_ == nullptr || !(input_ == input || *input_ == *input)) {
+      output_ = build();
+      input_ = input;
+    }
+    return output_;
+  }
+
+ private:
+  SchemaPtr input_;
+  SchemaPtr output_;
+};
+
+/// Validator of a LIST key that must not be empty (Kafka's NonEmptyListValidator).
+ValidatorPtr NonEmptyList();
+
+/// The key `replace.null.with.default` (BOOLEAN, default true), shared by most field SMTs.
+ConfigDef::Key ReplaceNullWithDefaultKey();
+
+/// Reads a typed value from a ParsedConfig (null = std::monostate).
+template <typename T>
+const T* ConfigGet(const ParsedConfig& config, const std::string& name) {
+  return std::get_if<T>(&config.at(name));
+}
+
+/// A compiled POSIX extended regular expression matched against whole strings (Java's
+/// Matcher.matches()), with Java-style replacement strings.
+class PosixRegex {
+ public:
+  /// Compiles `pattern` for the config key `key`; throws ConfigError naming both on failure.
+  PosixRegex(const std::string& key, const std::string& pattern);
+  ~PosixRegex();
+  PosixRegex(const PosixRegex&) = delete;
+  PosixRegex& operator=(const PosixRegex&) = delete;
+
+  /// Number of capturing groups in the pattern.
+  size_t groups() const { return compiled_.re_nsub - 1; }
+
+  /// Whether `text` matches entirely; on success `captures` holds group 0..groups() (unmatched
+  /// optional groups are empty).
+  bool FullMatch(const std::string& text, std::vector<std::string>* captures) const;
+
+  /// Checks a Java replacement string (`$n` group references, `\x` literal escapes) against the
+  /// pattern's group count; throws ConfigError for key `key` naming the bad reference.
+  void CheckReplacement(const std::string& key, const std::string& replacement) const;
+
+  /// Expands a replacement string checked by CheckReplacement with `captures`, as Java's
+  /// Matcher.appendReplacement (a `$` takes as many digits as still name an existing group).
+  static std::string Expand(std::string_view replacement, const std::vector<std::string>& captures);
+
+ private:
+  regex_t compiled_{};
+};
+
+}  // namespace ck::runtime::transforms_internal
+
+#endif  // CK_RUNTIME_TRANSFORMS_TRANSFORM_SUPPORT_H_
