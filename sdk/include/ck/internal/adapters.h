@@ -534,7 +534,7 @@ struct TransformationAdapter : Lifecycle<Plain<T>> {
   static ck_status Apply(void* self, ck_batch* in, ck_batch* out, ck_error* err) noexcept {
     *out = ck_batch{};
     // Take ownership first: whatever happens below, the input is released exactly once.
-    Produced* raw = new (std::nothrow) Produced;
+    Produced* raw = new (std::nothrow) Produced(in->count * kRecordBytesEstimate);
     if (raw == nullptr) {
       if (in->release != nullptr) in->release(in);
       SetError(err, CK_ERROR_NO_MEMORY, 0, "out of memory (std::bad_alloc)");
