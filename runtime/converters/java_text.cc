@@ -299,4 +299,32 @@ std::string JavaDateToString(int64_t millis) {
   return out;
 }
 
+bool AppendJavaNumberOrBoolean(std::string& out, const Value& value) {
+  switch (*value.type()) {
+    case Type::kInt8:
+      out.append(std::to_string(value.as_int8()));
+      return true;
+    case Type::kInt16:
+      out.append(std::to_string(value.as_int16()));
+      return true;
+    case Type::kInt32:
+      out.append(std::to_string(value.as_int32()));
+      return true;
+    case Type::kInt64:
+      out.append(std::to_string(value.as_int64()));
+      return true;
+    case Type::kFloat32:
+      out.append(JavaFloatToString(value.as_float32()));
+      return true;
+    case Type::kFloat64:
+      out.append(JavaDoubleToString(value.as_float64()));
+      return true;
+    case Type::kBoolean:
+      out.append(value.as_boolean() ? "true" : "false");
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace ck::runtime::converters_internal

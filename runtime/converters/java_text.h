@@ -41,6 +41,10 @@ std::string JavaDoubleToString(double value);
 /// Float.toString(value) as a string.
 std::string JavaFloatToString(float value);
 
+/// Appends Java's text of a number or boolean (Byte/Short/Integer/Long/Float/Double/Boolean
+/// toString) and returns true; returns false, appending nothing, for any other value.
+bool AppendJavaNumberOrBoolean(std::string& out, const Value& value);
+
 /// Appends Java's BigDecimal.toString() of unscaled * 10^-scale, where `unscaled` is a non-empty
 /// two's-complement big-endian integer (a Decimal value): "1.56", "0.00", "1E-10", "1.2E+3".
 void AppendBigDecimal(std::string& out, std::span<const uint8_t> unscaled, int32_t scale);

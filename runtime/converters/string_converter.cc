@@ -42,27 +42,9 @@ void AppendJava(std::string& out, const Schema* schema, const Value& value) {
         break;
     }
   }
+  if (converters_internal::AppendJavaNumberOrBoolean(out, value)) return;
   switch (*value.type()) {
-    case Type::kInt8:
-      out.append(std::to_string(value.as_int8()));
-      return;
-    case Type::kInt16:
-      out.append(std::to_string(value.as_int16()));
-      return;
-    case Type::kInt32:
-      out.append(std::to_string(value.as_int32()));
-      return;
-    case Type::kInt64:
-      out.append(std::to_string(value.as_int64()));
-      return;
-    case Type::kFloat32:
-      out.append(converters_internal::JavaFloatToString(value.as_float32()));
-      return;
-    case Type::kFloat64:
-      out.append(converters_internal::JavaDoubleToString(value.as_float64()));
-      return;
-    case Type::kBoolean:
-      out.append(value.as_boolean() ? "true" : "false");
+    default:  // numbers and booleans: appended above
       return;
     case Type::kString:
       out.append(value.as_string());
