@@ -8,8 +8,12 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "runtime/worker/connector_config.h"
 
@@ -32,6 +36,20 @@ Properties ClientSettings(const Properties& worker, const Properties& connector,
 /// Makes a librdkafka conf from `settings`. Throws std::runtime_error naming the key, the value
 /// and librdkafka's reason when a setting is refused.
 rd_kafka_conf_t* MakeKafkaConf(const Properties& settings, const std::string& what);
+
+/// A topic partition and an offset in it.
+using PartitionOffsets = std::map<std::pair<std::string, int32_t>, int64_t>;
+
+/// The committed offsets of consumer group `group` (a sink connector's `connect-<name>`), through
+/// the admin API of a client made from the worker's settings. Throws std::runtime_error with
+/// librdkafka's reason.
+PartitionOffsets SinkGroupOffsets(const Properties& worker, const std::string& group);
+
+/// Sets (a value) or deletes (nullopt) committed offsets of consumer group `group`, which must
+/// have no active members. Throws std::runtime_error with the broker's reason.
+void AlterSinkGroupOffsets(
+    const Properties& worker, const std::string& group,
+    const std::map<std::pair<std::string, int32_t>, std::optional<int64_t>>& changes);
 
 }  // namespace ck::runtime
 

@@ -41,7 +41,7 @@ struct SinkControl {
 /// What a connector asked of the runtime.
 struct ConnectorControl {
   std::atomic<bool> reconfiguration_requested{false};  ///< requestTaskReconfiguration().
-  std::mutex mu;                                       ///< Guards `raised_error`.
+  mutable std::mutex mu;                               ///< Guards `raised_error`.
   std::optional<std::string> raised_error;             ///< raiseError(message).
 };
 

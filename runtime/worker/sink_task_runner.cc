@@ -15,6 +15,7 @@ constexpr std::chrono::milliseconds kPollTimeout{100};
 constexpr int64_t kDefaultRetryBackoffMs = 1000;
 
 ck_str Str(std::string_view s) { return {s.data(), s.size()}; }
+std::string_view View(ck_str s) { return {s.ptr == nullptr ? "" : s.ptr, s.len}; }
 
 rd_kafka_topic_partition_list_t* ToList(const std::map<Partition, int64_t>& offsets) {
   rd_kafka_topic_partition_list_t* list =
@@ -39,36 +40,23 @@ struct Consumed {
   }
 };
 
-// Converts the keys or values of `consumed`; with `tolerate`, a batch that fails is converted
-// one record at a time and the records that fail are marked.
+// Converts the keys or values of `consumed`. When the batch fails, converts one record at a time
+// through `errors`, which retries, reports and skips (or fails the task on) each failing record.
 host::Owned<ck_data_batch> ToConnect(const host::Instance<ck_converter_vtable>& converter,
                                      Consumed& consumed, const std::vector<ck_str>& topics,
-                                     const std::vector<ck_str>& blobs, bool tolerate,
-                                     const char* what, const std::string& log_context) {
+                                     const std::vector<ck_str>& blobs, ErrorHandler& errors,
+                                     Stage stage, const std::string& class_name) {
+  const char* what = StageName(stage);
   ck_blob_batch in{static_cast<uint32_t>(blobs.size()), 0, blobs.data(), nullptr, nullptr};
   host::Owned<ck_data_batch> out;
   try {
     converter.Call(what, &ck_converter_vtable::to_connect, topics.data(), &in, out.out());
     return out;
-  } catch (const host::AbiError& e) {
-    if (!tolerate) throw host::AbiError(e.code(), 0, std::string(what) + " failed: " + e.what());
+  } catch (const host::AbiError&) {
+    // Isolate the failing records below, keeping each result alive.
   }
-  // Isolate the failing records: convert one at a time, keeping each result alive.
   auto* items = new std::vector<ck_data>(blobs.size(), ck_data{nullptr, ck_value{}});
   auto* owners = new std::vector<host::Owned<ck_data_batch>>;
-  for (size_t i = 0; i < blobs.size(); ++i) {
-    ck_blob_batch one{1, 0, &blobs[i], nullptr, nullptr};
-    host::Owned<ck_data_batch> result;
-    try {
-      converter.Call(what, &ck_converter_vtable::to_connect, &topics[i], &one, result.out());
-      (*items)[i] = result->items[0];
-      owners->push_back(std::move(result));
-    } catch (const host::AbiError& e) {
-      consumed.failed[i] = true;
-      Log(Level::kError, log_context,
-          std::string(what) + " failed, record skipped (errors.tolerance=all): " + e.what());
-    }
-  }
   struct Holder {
     std::unique_ptr<std::vector<ck_data>> items;
     std::unique_ptr<std::vector<host::Owned<ck_data_batch>>> owners;
@@ -81,14 +69,32 @@ host::Owned<ck_data_batch> ToConnect(const host::Instance<ck_converter_vtable>& 
                                self->release = nullptr;
                              },
                              holder};
+  for (size_t i = 0; i < blobs.size(); ++i) {
+    if (consumed.failed[i]) continue;
+    const bool ok = errors.Execute(
+        [&] {
+          ck_blob_batch one{1, 0, &blobs[i], nullptr, nullptr};
+          host::Owned<ck_data_batch> result;
+          converter.Call(what, &ck_converter_vtable::to_connect, &topics[i], &one, result.out());
+          (*items)[i] = result->items[0];
+          owners->push_back(std::move(result));
+        },
+        [&](const std::exception& e) { return FailureOf(stage, class_name, e); },
+        consumed.messages[i]);
+    if (!ok) consumed.failed[i] = true;
+  }
   return out;
 }
 
 }  // namespace
 
 SinkTaskRunner::SinkTaskRunner(SinkTaskSetup setup)
-    : setup_(std::move(setup)), context_(setup_.connector, setup_.task_id) {
+    : setup_(std::move(setup)),
+      context_(setup_.connector, setup_.task_id),
+      errors_(setup_.errors, setup_.connector, setup_.task_id, setup_.dlq_producer_settings) {
   context_.sink = &control_;
+  control_.report_errant = [this](const ck_record& record, std::string_view message,
+                                  ck_error* err) { return ReportErrant(record, message, err); };
   Properties settings = setup_.consumer_settings;
   settings.emplace("client.id",
                    "connector-consumer-" + setup_.connector + "-" + std::to_string(setup_.task_id));
@@ -276,10 +282,11 @@ void SinkTaskRunner::Deliver(host::Instance<ck_sink_task_vtable>& task,
     if (m->key != nullptr && m->key_len == 0) keys[i].ptr = "";
     if (m->payload != nullptr && m->len == 0) values[i].ptr = "";
   }
-  consumed.keys = ToConnect(*setup_.key_converter, consumed, topics, keys, setup_.tolerate_errors,
-                            "key converter", context_.log_context);
-  consumed.values = ToConnect(*setup_.value_converter, consumed, topics, values,
-                              setup_.tolerate_errors, "value converter", context_.log_context);
+  for (size_t i = 0; i < n; ++i) topic_cache_.Note(setup_.topics_in_use.get(), View(topics[i]));
+  consumed.keys = ToConnect(*setup_.key_converter, consumed, topics, keys, errors_,
+                            Stage::kKeyConverter, setup_.key_converter_class);
+  consumed.values = ToConnect(*setup_.value_converter, consumed, topics, values, errors_,
+                              Stage::kValueConverter, setup_.value_converter_class);
   consumed.records = consumed.arena.Allocate<ck_record>(n);
   for (size_t i = 0; i < n; ++i) {
     const rd_kafka_message_t* m = consumed.messages[i];
@@ -316,8 +323,20 @@ void SinkTaskRunner::Deliver(host::Instance<ck_sink_task_vtable>& task,
       }
       ck_blob_batch in{static_cast<uint32_t>(count), 0, blobs.data(), nullptr, nullptr};
       host::Owned<ck_data_batch> data;
-      setup_.header_converter->Call("header converter", &ck_header_converter_vtable::to_connect,
-                                    topics[i], names.data(), &in, data.out());
+      if (consumed.failed[i] ||
+          !errors_.Execute(
+              [&] {
+                setup_.header_converter->Call("header converter",
+                                              &ck_header_converter_vtable::to_connect, topics[i],
+                                              names.data(), &in, data.out());
+              },
+              [&](const std::exception& e) {
+                return FailureOf(Stage::kHeaderConverter, setup_.header_converter_class, e);
+              },
+              m)) {
+        consumed.failed[i] = true;
+        continue;
+      }
       ck_header* abi = consumed.arena.Allocate<ck_header>(count);
       for (size_t h = 0; h < count; ++h) {
         abi[h] = ck_header{names[h], data->items[h].schema, data->items[h].value};
@@ -346,17 +365,28 @@ void SinkTaskRunner::Deliver(host::Instance<ck_sink_task_vtable>& task,
     }
     set = std::move(good);
   }
-  ApplyTransformations(setup_.transformations, set);
+  TransformWithErrorHandling(setup_.transformations, set, errors_,
+                             [&](uint32_t origin) { return consumed.messages[origin]; });
   metrics_.dropped += static_cast<int64_t>(n - set.records.size());
   if (set.records.empty()) return processed();
   host::Owned<ck_batch> batch;
   *batch.out() = MakeHostBatch(set.records, 0, set.records.size());
   while (!stopping_) {
     try {
+      in_put_ = &consumed.messages;
+      const auto start = std::chrono::steady_clock::now();
       task.Call("put", &ck_sink_task_vtable::put, &*batch);
+      in_put_ = nullptr;
+      metrics_.put_time_us += std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::steady_clock::now() - start)
+                                  .count();
+      ++metrics_.put_batches;
+      if (errant_failure_) throw ToleranceExceeded(*errant_failure_);
       metrics_.put += batch->count;
       return processed();
     } catch (const host::AbiError& e) {
+      in_put_ = nullptr;
+      if (errant_failure_) throw ToleranceExceeded(*errant_failure_);
       if (!e.retriable()) throw;
       int64_t backoff = kDefaultRetryBackoffMs;
       {
@@ -381,8 +411,39 @@ void SinkTaskRunner::Deliver(host::Instance<ck_sink_task_vtable>& task,
   }
 }
 
+ck_status SinkTaskRunner::ReportErrant(const ck_record& record, std::string_view message,
+                                       ck_error* err) {
+  const rd_kafka_message_t* original = nullptr;
+  if (in_put_ != nullptr) {
+    const std::string_view topic(record.original_topic.ptr == nullptr ? ""
+                                                                      : record.original_topic.ptr,
+                                 record.original_topic.len);
+    for (const rd_kafka_message_t* m : *in_put_) {
+      if (m->offset == record.original_offset && m->partition == record.original_partition &&
+          topic == rd_kafka_topic_name(m->rkt)) {
+        original = m;
+        break;
+      }
+    }
+  }
+  try {
+    errors_.Report(Failure{Stage::kTaskPut, setup_.task_class,
+                           "org.apache.kafka.connect.errors.ConnectException",
+                           std::string(message)},
+                   original);
+    return CK_STATUS_OK;
+  } catch (const std::exception& e) {
+    errant_failure_ = e.what();
+    const std::string text = e.what();
+    host::ErrorSet(err, CK_ERROR_CONNECT, 0, Str(text));
+    return CK_STATUS_ERROR;
+  }
+}
+
 void SinkTaskRunner::Commit(host::Instance<ck_sink_task_vtable>& task, bool final_commit) {
   if (consumed_.empty()) return;
+  // Records sent to the dead-letter queue must be there before their offsets are committed.
+  if (!errors_.Flush(std::chrono::milliseconds(5000))) return;
   std::vector<ck_partition_offset> current;
   for (const auto& [tp, offset] : consumed_)
     current.push_back({Str(tp.first), tp.second, 0, offset});
@@ -404,7 +465,10 @@ void SinkTaskRunner::Commit(host::Instance<ck_sink_task_vtable>& task, bool fina
     }
     if (committed_[tp] != o.offset) to_commit[tp] = o.offset;
   }
-  if (to_commit.empty()) return;
+  if (to_commit.empty()) {
+    ++metrics_.commits_skipped;
+    return;
+  }
   rd_kafka_topic_partition_list_t* list = ToList(to_commit);
   const rd_kafka_resp_err_t err = rd_kafka_commit(consumer_.get(), list, 0);
   rd_kafka_topic_partition_list_destroy(list);

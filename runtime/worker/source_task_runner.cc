@@ -12,58 +12,60 @@ namespace {
 
 std::string_view View(ck_str s) { return {s.ptr == nullptr ? "" : s.ptr, s.len}; }
 
-// Converts the key or value of every record; with `tolerate`, a batch that fails is converted
-// record by record and the records that cannot be converted are reported in `failed`.
+// Converts the key or value of every record. When the batch fails, converts one record at a time
+// through `errors`, which retries, reports and skips (or fails the task on) each failing record;
+// those are marked in `failed`.
 host::Owned<ck_blob_batch> ConvertAll(const host::Instance<ck_converter_vtable>& converter,
-                                      const RecordSet& set, bool tolerate,
-                                      std::vector<bool>& failed, std::string_view what,
-                                      const std::string& log_context) {
+                                      const RecordSet& set, ErrorHandler& errors, Stage stage,
+                                      const std::string& class_name, std::vector<bool>& failed) {
+  const char* what = StageName(stage);
   host::Owned<ck_blob_batch> blobs;
   host::Owned<ck_batch> view;
   *view.out() = MakeHostBatch(set.records, 0, set.records.size());
   try {
     converter.Call(what, &ck_converter_vtable::from_connect, &*view, blobs.out());
     return blobs;
-  } catch (const host::AbiError& e) {
-    if (!tolerate) throw host::AbiError(e.code(), 0, std::string(what) + " failed: " + e.what());
-  }
-  // Isolate the records that fail; the others keep their blob.
-  auto* storage = new std::vector<std::string>(set.records.size());
-  auto* items = new std::vector<ck_str>(set.records.size());
-  for (size_t i = 0; i < set.records.size(); ++i) {
-    host::Owned<ck_batch> one;
-    *one.out() = MakeHostBatch(set.records, i, i + 1);
-    host::Owned<ck_blob_batch> blob;
-    try {
-      converter.Call(what, &ck_converter_vtable::from_connect, &*one, blob.out());
-      const ck_str b = blob->items[0];
-      (*storage)[i].assign(b.ptr == nullptr ? "" : b.ptr, b.len);
-      (*items)[i] = b.ptr == nullptr ? ck_str{nullptr, 0} : ck_str{(*storage)[i].data(), b.len};
-    } catch (const host::AbiError& e) {
-      failed[i] = true;
-      Log(Level::kError, log_context,
-          std::string(what) + " failed, record skipped (errors.tolerance=all): " + e.what());
-    }
+  } catch (const host::AbiError&) {
+    // Isolate the records that fail below; the others keep their blob.
   }
   struct Holder {
-    std::unique_ptr<std::vector<std::string>> storage;
-    std::unique_ptr<std::vector<ck_str>> items;
+    std::vector<std::string> storage;
+    std::vector<ck_str> items;
   };
-  auto* holder = new Holder{std::unique_ptr<std::vector<std::string>>(storage),
-                            std::unique_ptr<std::vector<ck_str>>(items)};
-  *blobs.out() = ck_blob_batch{static_cast<uint32_t>(items->size()), 0, items->data(),
+  auto* holder = new Holder{std::vector<std::string>(set.records.size()),
+                            std::vector<ck_str>(set.records.size())};
+  *blobs.out() = ck_blob_batch{static_cast<uint32_t>(holder->items.size()), 0,
+                               holder->items.data(),
                                [](ck_blob_batch* self) {
                                  delete static_cast<Holder*>(self->private_data);
                                  self->release = nullptr;
                                },
                                holder};
+  for (size_t i = 0; i < set.records.size(); ++i) {
+    if (failed[i]) continue;
+    const bool ok = errors.Execute(
+        [&] {
+          host::Owned<ck_batch> one;
+          *one.out() = MakeHostBatch(set.records, i, i + 1);
+          host::Owned<ck_blob_batch> blob;
+          converter.Call(what, &ck_converter_vtable::from_connect, &*one, blob.out());
+          const ck_str b = blob->items[0];
+          holder->storage[i].assign(b.ptr == nullptr ? "" : b.ptr, b.len);
+          holder->items[i] =
+              b.ptr == nullptr ? ck_str{nullptr, 0} : ck_str{holder->storage[i].data(), b.len};
+        },
+        [&](const std::exception& e) { return FailureOf(stage, class_name, e); }, nullptr);
+    if (!ok) failed[i] = true;
+  }
   return blobs;
 }
 
 }  // namespace
 
 SourceTaskRunner::SourceTaskRunner(SourceTaskSetup setup)
-    : setup_(std::move(setup)), context_(setup_.connector, setup_.task_id) {
+    : setup_(std::move(setup)),
+      context_(setup_.connector, setup_.task_id),
+      errors_(setup_.errors, setup_.connector, setup_.task_id, {}) {
   context_.offsets = setup_.offsets;
   Properties settings = setup_.producer_settings;
   settings.emplace("client.id",
@@ -185,6 +187,7 @@ void SourceTaskRunner::RunLoop(host::Instance<ck_source_task_vtable>& task,
 
 void SourceTaskRunner::PollAndSend(host::Instance<ck_source_task_vtable>& task) {
   host::Owned<ck_batch> polled;
+  const auto poll_start = std::chrono::steady_clock::now();
   try {
     task.Call("poll", &ck_source_task_vtable::poll, polled.out());
   } catch (const host::AbiError& e) {
@@ -197,6 +200,10 @@ void SourceTaskRunner::PollAndSend(host::Instance<ck_source_task_vtable>& task) 
     return;
   }
   metrics_.polled += polled->count;
+  ++metrics_.poll_batches;
+  metrics_.poll_time_us += std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::steady_clock::now() - poll_start)
+                               .count();
   auto owned = std::make_unique<Batch>();
   Batch* batch = owned.get();
   batch->polled = std::move(polled);
@@ -212,31 +219,8 @@ void SourceTaskRunner::PollAndSend(host::Instance<ck_source_task_vtable>& task) 
   }
 
   RecordSet set = RecordSet::Of(records);
-  try {
-    ApplyTransformations(setup_.transformations, set);
-  } catch (const host::AbiError& e) {
-    if (!setup_.tolerate_errors) throw;
-    // Isolate the records the chain cannot handle; the others go on.
-    RecordSet kept;
-    for (uint32_t i = 0; i < records.count; ++i) {
-      RecordSet one;
-      one.records.push_back(&records.records[i]);
-      one.origins.push_back(i);
-      try {
-        ApplyTransformations(setup_.transformations, one);
-      } catch (const host::AbiError& single) {
-        Log(Level::kError, context_.log_context,
-            std::string("record skipped (errors.tolerance=all): ") + single.what());
-        continue;
-      }
-      for (size_t k = 0; k < one.records.size(); ++k) {
-        kept.records.push_back(one.records[k]);
-        kept.origins.push_back(one.origins[k]);
-      }
-      for (auto& b : one.batches) kept.batches.push_back(std::move(b));
-    }
-    set = std::move(kept);
-  }
+  TransformWithErrorHandling(setup_.transformations, set, errors_,
+                             [](uint32_t) { return nullptr; });
   std::vector<bool> kept(records.count, false);
   for (uint32_t origin : set.origins) kept[origin] = true;
   Send(set, submitted);  // before the drops below may free the batch
@@ -251,11 +235,12 @@ void SourceTaskRunner::PollAndSend(host::Instance<ck_source_task_vtable>& task) 
 void SourceTaskRunner::Send(const RecordSet& set, const std::vector<Submitted*>& submitted) {
   if (set.records.empty()) return;
   std::vector<bool> failed(set.records.size(), false);
-  host::Owned<ck_blob_batch> keys = ConvertAll(*setup_.key_converter, set, setup_.tolerate_errors,
-                                               failed, "key converter", context_.log_context);
-  host::Owned<ck_blob_batch> values =
-      ConvertAll(*setup_.value_converter, set, setup_.tolerate_errors, failed, "value converter",
-                 context_.log_context);
+  host::Owned<ck_blob_batch> keys = ConvertAll(*setup_.key_converter, set, errors_,
+                                               Stage::kKeyConverter,
+                                               setup_.key_converter_class, failed);
+  host::Owned<ck_blob_batch> values = ConvertAll(*setup_.value_converter, set, errors_,
+                                                 Stage::kValueConverter,
+                                                 setup_.value_converter_class, failed);
   std::string topic;
   for (size_t k = 0; k < set.records.size(); ++k) {
     const ck_record& r = *set.records[k];
@@ -268,8 +253,20 @@ void SourceTaskRunner::Send(const RecordSet& set, const std::vector<Submitted*>&
     rd_kafka_headers_t* headers = nullptr;
     if (r.header_count > 0) {
       host::Owned<ck_blob_batch> blobs;
-      setup_.header_converter->Call("header converter", &ck_header_converter_vtable::from_connect,
-                                    r.topic, r.headers, r.header_count, blobs.out());
+      if (!errors_.Execute(
+              [&] {
+                setup_.header_converter->Call("header converter",
+                                              &ck_header_converter_vtable::from_connect, r.topic,
+                                              r.headers, r.header_count, blobs.out());
+              },
+              [&](const std::exception& e) {
+                return FailureOf(Stage::kHeaderConverter, setup_.header_converter_class, e);
+              },
+              nullptr)) {
+        ++metrics_.dropped;
+        Done(s, nullptr);
+        continue;
+      }
       headers = rd_kafka_headers_new(r.header_count);
       for (uint32_t h = 0; h < r.header_count; ++h) {
         rd_kafka_header_add(headers, r.headers[h].key.ptr,
@@ -279,6 +276,7 @@ void SourceTaskRunner::Send(const RecordSet& set, const std::vector<Submitted*>&
     }
     topic.assign(View(r.topic));
     if (known_topics_.insert(topic).second) PrepareTopic(topic);
+    topic_cache_.Note(setup_.topics_in_use.get(), topic);
     const ck_str key = keys->items[k];
     const ck_str value = values->items[k];
     rd_kafka_resp_err_t err;
@@ -298,8 +296,9 @@ void SourceTaskRunner::Send(const RecordSet& set, const std::vector<Submitted*>&
       if (headers != nullptr) rd_kafka_headers_destroy(headers);
       const std::string message =
           "cannot send a record to topic '" + topic + "': " + rd_kafka_err2str(err);
-      if (!setup_.tolerate_errors) throw std::runtime_error(message);
-      Log(Level::kError, context_.log_context, message + " (skipped, errors.tolerance=all)");
+      errors_.Report(Failure{Stage::kKafkaProduce, "org.apache.kafka.clients.producer.KafkaProducer",
+                             "org.apache.kafka.common.KafkaException", message},
+                     nullptr);  // throws unless tolerated
       ++metrics_.dropped;
       Done(s, nullptr);
     }
@@ -335,7 +334,7 @@ void SourceTaskRunner::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message
     const std::string reason = std::string("failed to send a record to topic '") +
                                rd_kafka_topic_name(message->rkt) +
                                "': " + rd_kafka_err2str(message->err);
-    if (!self->setup_.tolerate_errors) {
+    if (!self->errors_.tolerates()) {
       if (!self->delivery_error_) self->delivery_error_ = reason;
       return;  // not done: its offset is never committed
     }
@@ -395,6 +394,7 @@ void SourceTaskRunner::CommitOffsets(host::Instance<ck_source_task_vtable>& task
     it = queue.empty() ? pending_.erase(it) : std::next(it);
   }
   if (!updates.empty()) setup_.offsets->Commit(updates);
+  ++(updates.empty() ? metrics_.commits_skipped : metrics_.commits);
   metrics_.committed += records;
   if (records > 0 && task.vtable().commit != nullptr) {
     try {

@@ -27,6 +27,7 @@
 #include "ck/abi/ck_abi.h"
 #include "ck/host/host_support.h"
 #include "runtime/worker/connector_config.h"
+#include "runtime/worker/error_handler.h"
 #include "runtime/worker/kafka_clients.h"
 #include "runtime/worker/offset_store.h"
 #include "runtime/worker/runtime_host.h"
@@ -50,8 +51,12 @@ struct SourceTaskSetup {
   FileOffsetStore* offsets = nullptr;                      ///< Where offsets are committed.
   std::chrono::milliseconds offset_flush_interval{60000};  ///< offset.flush.interval.ms.
   std::chrono::milliseconds offset_flush_timeout{5000};    ///< offset.flush.timeout.ms.
-  bool tolerate_errors = false;                            ///< errors.tolerance=all.
+  ErrorPolicy errors;                                      ///< errors.*.
   std::optional<TopicCreation> topic_creation;             ///< topic.creation.*, when on.
+  std::string key_converter_class;                         ///< For error reports.
+  std::string value_converter_class;                       ///< For error reports.
+  std::string header_converter_class;                      ///< For error reports.
+  std::shared_ptr<TopicTracker> topics_in_use;  ///< Where the topics written to are recorded.
 };
 
 /// Counters of a running source task.
@@ -60,29 +65,35 @@ struct SourceTaskMetrics {
   std::atomic<int64_t> written{0};    ///< Records acknowledged by the broker.
   std::atomic<int64_t> dropped{0};    ///< Records dropped by transformations or tolerance.
   std::atomic<int64_t> committed{0};  ///< Records whose offsets are committed.
+  std::atomic<int64_t> commits{0};            ///< Offset commits that wrote offsets.
+  std::atomic<int64_t> commits_skipped{0};    ///< Offset commits with nothing new.
+  std::atomic<int64_t> poll_batches{0};       ///< poll() calls that returned records.
+  std::atomic<int64_t> poll_time_us{0};       ///< Time in those poll() calls, summed.
 };
 
 /// One source task and its thread.
-class SourceTaskRunner {
+class SourceTaskRunner final : public TaskRunner {
  public:
   /// Prepares the task; nothing runs until Start().
   explicit SourceTaskRunner(SourceTaskSetup setup);
-  ~SourceTaskRunner();
+  ~SourceTaskRunner() override;
   SourceTaskRunner(const SourceTaskRunner&) = delete;
   SourceTaskRunner& operator=(const SourceTaskRunner&) = delete;
 
   /// Starts the task thread.
-  void Start();
+  void Start() override;
   /// Pauses or resumes polling (the PAUSED target state).
-  void SetPaused(bool paused);
+  void SetPaused(bool paused) override;
   /// Stops the task: asks it to stop, waits up to `graceful` for the final flush and offset
   /// commit, and returns. A task that does not stop in time is abandoned (its thread detached).
-  void Stop(std::chrono::milliseconds graceful);
+  void Stop(std::chrono::milliseconds graceful) override;
 
   /// Current state and, when FAILED, the reason.
-  TaskStatus status() const { return status_.Get(); }
+  TaskStatus status() const override { return status_.Get(); }
   /// Live counters.
   const SourceTaskMetrics& metrics() const { return metrics_; }
+  /// Live error counters.
+  const ErrorCounters& error_counters() const { return errors_.counters(); }
 
  private:
   struct Batch;
@@ -122,6 +133,8 @@ class SourceTaskRunner {
   std::atomic<bool> finished_{false};
   StatusCell status_;
   SourceTaskMetrics metrics_;
+  ErrorHandler errors_;
+  TopicCache topic_cache_;
 
   // Task-thread state.
   host::Instance<ck_source_task_vtable>* task_ = nullptr;

@@ -3,8 +3,13 @@
 #ifndef CK_RUNTIME_WORKER_TASK_STATE_H_
 #define CK_RUNTIME_WORKER_TASK_STATE_H_
 
+#include <atomic>
+#include <chrono>
 #include <mutex>
+#include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace ck::runtime {
 
@@ -53,6 +58,75 @@ class StatusCell {
  private:
   mutable std::mutex mu_;
   TaskStatus status_;
+};
+
+/// What the worker does with a task of either kind.
+class TaskRunner {
+ public:
+  virtual ~TaskRunner() = default;
+  /// Starts the task thread.
+  virtual void Start() = 0;
+  /// Pauses or resumes the task (the PAUSED target state).
+  virtual void SetPaused(bool paused) = 0;
+  /// Stops the task, waiting up to `graceful` for its final flush and offset commit.
+  virtual void Stop(std::chrono::milliseconds graceful) = 0;
+  /// Current state and, when FAILED, the reason.
+  virtual TaskStatus status() const = 0;
+};
+
+/// The topics a connector's tasks have used since the connector started or its topics were reset
+/// (KIP-558's active topics), shared by its tasks. Tasks call Add() only for topics new to them
+/// since generation() last changed, so the lock is taken once per topic, not per record.
+class TopicTracker {
+ public:
+  /// Records that `topic` is in use.
+  void Add(const std::string& topic) {
+    std::lock_guard lock(mu_);
+    topics_.insert(topic);
+  }
+  /// The topics in use, sorted.
+  std::vector<std::string> List() const {
+    std::lock_guard lock(mu_);
+    return {topics_.begin(), topics_.end()};
+  }
+  /// Forgets every topic (PUT /connectors/{name}/topics/reset).
+  void Reset() {
+    std::lock_guard lock(mu_);
+    topics_.clear();
+    ++generation_;
+  }
+  /// Changes on every Reset().
+  uint64_t generation() const { return generation_.load(); }
+
+ private:
+  mutable std::mutex mu_;
+  std::set<std::string> topics_;
+  std::atomic<uint64_t> generation_{0};
+};
+
+/// A task's memory of the topics it reported to a TopicTracker.
+class TopicCache {
+ public:
+  /// Reports `topic` to `tracker` unless already reported since its last reset.
+  void Note(TopicTracker* tracker, std::string_view topic) {
+    if (tracker == nullptr) return;
+    if (const uint64_t g = tracker->generation(); g != generation_) {
+      seen_.clear();
+      last_.clear();
+      generation_ = g;
+    } else if (topic == last_) {
+      return;  // the common case: a run of records to one topic
+    }
+    last_.assign(topic);
+    if (seen_.find(topic) != seen_.end()) return;
+    seen_.emplace(topic);
+    tracker->Add(std::string(topic));
+  }
+
+ private:
+  std::set<std::string, std::less<>> seen_;
+  std::string last_;
+  uint64_t generation_ = 0;
 };
 
 }  // namespace ck::runtime
