@@ -12,7 +12,7 @@ cd "$ROOT"
 APT_PACKAGES=(
   bazel-bootstrap bazel-platforms g++ clang-14 clang-format clang-tidy python3 doxygen
   libgtest-dev libgmock-dev libbenchmark-dev
-  librdkafka-dev nlohmann-json3-dev zlib1g-dev libboost-dev libc++-14-dev libc++abi-14-dev libsimdjson-dev
+  librdkafka-dev libcpp-httplib-dev nlohmann-json3-dev zlib1g-dev libboost-dev libc++-14-dev libc++abi-14-dev libsimdjson-dev
   openjdk-17-jre-headless maven
 )
 

@@ -4,8 +4,9 @@
 //   connectkit demo [--records N] [--plugin-path DIRS]
 //   connectkit plugins list [--plugin-path DIRS] [--json]
 //
-// Standalone runs connectors as Kafka Connect's connect-standalone does, until SIGINT or
-// SIGTERM, then stops every task within task.shutdown.graceful.timeout.ms, committing offsets.
+// Standalone runs connectors as Kafka Connect's connect-standalone does, with its REST API on
+// `listeners` (default http://:8083), until SIGINT or SIGTERM, then stops every task within
+// task.shutdown.graceful.timeout.ms, committing offsets.
 // The demo runs a datagen source into the embedded Kafka and a file sink out of it, showing
 // progress live, and checks that every generated record arrived exactly once.
 #include <signal.h>
@@ -24,6 +25,8 @@
 
 #include "runtime/cli/builtins.h"
 #include "runtime/plugins/plugins_command.h"
+#include "runtime/rest/rest_api.h"
+#include "runtime/rest/rest_server.h"
 #include "runtime/worker/connector_config.h"
 #include "runtime/worker/log.h"
 #include "runtime/worker/worker.h"
@@ -61,14 +64,18 @@ int Standalone(const std::vector<std::string>& args) {
   PluginRegistry registry = LoadRegistry(
       worker_config["plugin.path"],
       worker_config.count("plugin.isolation") ? worker_config["plugin.isolation"] : "tier0");
+  RestServer server(worker_config);
   Worker worker(worker_config, registry);
+  RestApi api(worker, registry, server.worker_id());
+  server.Start(api);
+  InstallSignalHandlers();
   for (size_t i = 1; i < args.size(); ++i) {
     worker.StartConnector(ReadConnectorFile(args[i]).config);
   }
-  InstallSignalHandlers();
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   Log(Level::kInfo, "", "Stopping: finishing in-flight records and committing offsets");
-  worker.StopAll();
+  worker.StopAll();  // REST requests that would change connectors now get 503
+  server.Stop();
   return 0;
 }
 

@@ -334,6 +334,9 @@ ConnectorInfo Worker::PutConnectorConfig(const std::string& name, Properties con
     if (it != connectors_.end()) existing = it->second.get();
   }
   created = existing == nullptr;
+  if (!created && existing->raw == config && existing->status.Get().state != TaskState::kFailed) {
+    return Info(name);  // unchanged, e.g. a saved connector also named on the command line
+  }
   if (created) {
     ops.unlock();
     return CreateConnector(name, std::move(config), TargetState::kStarted);

@@ -496,6 +496,19 @@ class KafkaCluster::Impl {
         if (m->payload != nullptr) {
           r.value.emplace(static_cast<const char*>(m->payload), m->len);
         }
+        rd_kafka_headers_t* headers = nullptr;
+        if (rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+          const char* name;
+          const void* value;
+          size_t size;
+          for (size_t h = 0; rd_kafka_header_get_all(headers, h, &name, &value, &size) ==
+                             RD_KAFKA_RESP_ERR_NO_ERROR;
+               ++h) {
+            r.headers.emplace_back(name, value == nullptr
+                                             ? std::string()
+                                             : std::string(static_cast<const char*>(value), size));
+          }
+        }
         records.push_back(std::move(r));
       }
       rd_kafka_message_destroy(m);

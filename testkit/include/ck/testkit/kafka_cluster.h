@@ -73,6 +73,7 @@ struct ConsumedRecord {
   int64_t offset = 0;                ///< Its offset in that partition.
   std::optional<std::string> key;    ///< Its key; nullopt for a null key.
   std::optional<std::string> value;  ///< Its value; nullopt for a null value (a tombstone).
+  std::vector<std::pair<std::string, std::string>> headers;  ///< Its headers, in order.
 };
 
 /// A Kafka cluster for one test or one test suite; see the file comment for the backends. The
