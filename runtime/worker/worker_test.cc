@@ -134,7 +134,10 @@ class CollectConnector : public ck::SinkConnector {
 class CollectTask : public ck::SinkTask {
  public:
   std::string version() const override { return "1.0"; }
-  void start(const ck::ConfigMap& props) override { name_ = props.at("name"); }
+  void start(const ck::ConfigMap& props) override {
+    name_ = props.at("name");
+    if (props.count("errant.modulus")) errant_modulus_ = std::stoll(props.at("errant.modulus"));
+  }
   void put(std::vector<ck::SinkRecord> records) override {
     std::lock_guard lock(g_collected.mu);
     if (g_collected.retriable_failures_left[name_] > 0) {
@@ -142,12 +145,20 @@ class CollectTask : public ck::SinkTask {
       context().timeout(10);
       throw ck::RetriableError("database busy");
     }
-    for (const auto& r : records) g_collected.values[name_].push_back(r.value.as_int64());
+    for (const auto& r : records) {
+      if (errant_modulus_ > 0 && (r.value.as_int64() / 10) % errant_modulus_ == 0) {
+        context().report_errant_record(r, "value " + std::to_string(r.value.as_int64()) +
+                                              " refused by the table");
+        continue;
+      }
+      g_collected.values[name_].push_back(r.value.as_int64());
+    }
   }
   void stop() override {}
 
  private:
   std::string name_;
+  int64_t errant_modulus_ = 0;
 };
 
 // Serialises int64 values as decimal text.
@@ -415,6 +426,93 @@ TEST_F(WorkerTest, InvalidConnectorConfigIsRefusedWithEveryProblem) {
   } catch (const ConfigFileError& e) {
     EXPECT_THAT(e.what(), HasSubstr("no source/sink plugin named 'NoSuchConnector'"));
     EXPECT_THAT(e.what(), HasSubstr("test.SeqSourceConnector"));
+  }
+}
+
+TEST_F(WorkerTest, ErrantRecordsGoToTheDeadLetterQueueWhenToleratedElseFailTheTask) {
+  Worker worker(WorkerConfig(), registry_);
+  worker.StartConnector({{"name", "collect-h"},
+                         {"connector.class", "test.CollectSinkConnector"},
+                         {"topics", "seq-h"},
+                         {"errant.modulus", "10"},
+                         {"errors.tolerance", "all"},
+                         {"errors.deadletterqueue.topic.name", "seq-h-dlq"},
+                         {"errors.deadletterqueue.topic.replication.factor", "1"}});
+  worker.StartConnector({{"name", "seq-h"},
+                         {"connector.class", "test.SeqSourceConnector"},
+                         {"topic", "seq-h"},
+                         {"count", "100"}});
+  auto task_of = [&](const std::string& name) {
+    for (const ConnectorSnapshot& c : worker.Snapshot()) {
+      if (c.name == name && !c.tasks.empty()) return c.tasks[0];
+    }
+    return TaskSnapshot{};
+  };
+  WaitFor([&] { return Collected("collect-h").size() == 90; }, "90 records collected");
+  WaitFor([&] { return task_of("collect-h").dlq_requests == 10; }, "10 records in the DLQ");
+  EXPECT_EQ(task_of("collect-h").records_skipped, 10);
+  EXPECT_EQ(task_of("collect-h").record_errors, 10);
+  EXPECT_EQ(task_of("collect-h").dlq_failures, 0);
+  for (int64_t v : Collected("collect-h")) EXPECT_NE((v / 10) % 10, 0) << v;
+
+  // errors.tolerance=none: the first errant record fails the task.
+  worker.StartConnector({{"name", "collect-i"},
+                         {"connector.class", "test.CollectSinkConnector"},
+                         {"topics", "seq-h"},
+                         {"errant.modulus", "10"}});
+  WaitFor(
+      [&] {
+        const ConnectorStatus s = worker.StatusOf("collect-i");
+        return !s.tasks.empty() && s.tasks[0].state == TaskState::kFailed;
+      },
+      "collect-i to fail");
+  EXPECT_THAT(worker.StatusOf("collect-i").tasks[0].trace,
+              HasSubstr("Tolerance exceeded in error handler: stage TASK_PUT"));
+  EXPECT_THAT(worker.StatusOf("collect-i").tasks[0].trace, HasSubstr("refused by the table"));
+  worker.StopAll();
+}
+
+TEST_F(WorkerTest, LifecycleOperationsAndSavedConfigurations) {
+  {
+    Worker worker(WorkerConfig(), registry_);
+    worker.CreateConnector("seq-j",
+                           {{"connector.class", "test.SeqSourceConnector"},
+                            {"topic", "seq-j"},
+                            {"count", "1000000"},
+                            {"tasks.max", "2"}},
+                           TargetState::kPaused);
+    EXPECT_THROW(worker.CreateConnector("seq-j", {{"connector.class", "test.SeqSourceConnector"}},
+                                        TargetState::kStarted),
+                 WorkerError);
+    EXPECT_EQ(worker.StatusOf("seq-j").connector.state, TaskState::kPaused);
+    EXPECT_EQ(worker.Info("seq-j").tasks, 2);
+    worker.Resume("seq-j");
+    WaitFor([&] { return worker.Progress("seq-j").produced > 0; }, "records after resume");
+    worker.Stop("seq-j");
+    EXPECT_EQ(worker.StatusOf("seq-j").connector.state, TaskState::kStopped);
+    EXPECT_TRUE(worker.StatusOf("seq-j").tasks.empty());
+    EXPECT_FALSE(worker.Offsets("seq-j")["offsets"].empty());
+    worker.AlterOffsets("seq-j", std::nullopt);
+    EXPECT_TRUE(worker.Offsets("seq-j")["offsets"].empty());
+    try {
+      worker.RestartTask("seq-j", 5);
+      FAIL();
+    } catch (const WorkerError& e) {
+      EXPECT_EQ(e.kind(), WorkerError::Kind::kNotFound);
+    }
+  }
+  // A new worker on the same files finds the connector, still stopped.
+  Worker worker(WorkerConfig(), registry_);
+  EXPECT_EQ(worker.Connectors(), std::vector<std::string>{"seq-j"});
+  EXPECT_EQ(worker.StatusOf("seq-j").connector.state, TaskState::kStopped);
+  worker.DeleteConnector("seq-j");
+  EXPECT_TRUE(worker.Connectors().empty());
+  worker.StopAll();
+  try {
+    worker.Pause("seq-j");
+    FAIL();
+  } catch (const WorkerError& e) {
+    EXPECT_EQ(e.kind(), WorkerError::Kind::kUnavailable);  // shutting down
   }
 }
 
