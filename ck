@@ -163,6 +163,29 @@ EOF
   "$ROOT/bazel-bin/tests/bench/${name}_bench" "$@"
 }
 
+cmd_fuzz() {
+  case "${1:-}" in
+    -h|--help) cat <<'EOF'
+usage: ./ck fuzz [target] [seconds]
+
+Builds the libFuzzer target runtime/rest:<target>_fuzzer (default: rest) with clang, ASan and
+UBSan (--config=fuzz, in an output base of its own under ~/.cache/connectkit), and runs it for
+the given seconds (default 600) on a corpus kept in ~/.cache/connectkit/fuzz/<target>, seeded from
+runtime/rest/testdata/fuzz_corpus. Prints libFuzzer's final statistics (executions, corpus size).
+EOF
+      return 0 ;;
+  esac
+  local target="${1:-rest}" seconds="${2:-600}"
+  local base="$CACHE_DIR/bazel-fuzz" corpus="$CACHE_DIR/fuzz/$target"
+  bazel --output_base="$base" build --config=fuzz --symlink_prefix=/ "//runtime/rest:${target}_fuzzer"
+  local bin
+  bin="$(bazel --output_base="$base" info --config=fuzz bazel-bin 2>/dev/null)/runtime/rest/${target}_fuzzer"
+  mkdir -p "$corpus"
+  cp -n runtime/rest/testdata/fuzz_corpus/* "$corpus/"
+  log "fuzzing $target for $seconds s; corpus $corpus"
+  "$bin" -max_total_time="$seconds" -print_final_stats=1 -timeout=30 -rss_limit_mb=4096 "$corpus"
+}
+
 # C and C++ files tracked or new in the working tree.
 source_files() {
   git ls-files --cached --others --exclude-standard -- '*.h' '*.cc' '*.c' |
@@ -224,6 +247,7 @@ usage: ./ck <command> [args]   (./ck <command> --help for details)
   demo    run a real pipeline on the embedded Kafka
   docs    build the API reference (Doxygen, warnings as errors)
   bench   run a benchmark against its baseline
+  fuzz    run a libFuzzer target (clang) for a while
   fmt     clang-format every C/C++ file in place
   lint    format check + clang-tidy on changed files
 EOF
@@ -240,7 +264,7 @@ main() {
   [ $# -gt 0 ] && shift
   case "$cmd" in
     ""|-h|--help|help) usage ;;
-    setup|build|test|demo|docs|bench|fmt|lint)
+    setup|build|test|demo|docs|bench|fuzz|fmt|lint)
       case "${1:-}" in -h|--help) ;; *) [ "$cmd" = setup ] || { cmd_setup; clean_symlinks; } ;; esac
       "cmd_$cmd" "$@" ;;
     *) usage >&2; die "unknown command '$cmd'" ;;
