@@ -454,6 +454,30 @@ TEST_F(RestApiTest, PoisonRecordGoesToTheDeadLetterQueueOrFailsTheTask) {
   EXPECT_THAT(metrics, HasSubstr("# TYPE kafka_connect_sink_task_metrics_sink_record_send_total "
                                  "counter"));
 
+  // Sink offsets are the consumer group's: read, altered and reset while STOPPED.
+  EXPECT_EQ(Call("PUT", "/connectors/tolerant/stop").status, 204);
+  Reply offsets = Call("GET", "/connectors/tolerant/offsets");
+  ASSERT_EQ(offsets.status, 200) << offsets.text;
+  EXPECT_EQ(offsets.body,
+            json({{"offsets",
+                   {{{"partition", {{"kafka_topic", "poison-in"}, {"kafka_partition", 0}}},
+                     {"offset", {{"kafka_offset", 3}}}}}}}));
+  offsets = Call("PATCH", "/connectors/tolerant/offsets",
+                 json{{"offsets",
+                       {{{"partition", {{"kafka_topic", "poison-in"}, {"kafka_partition", 0}}},
+                         {"offset", {{"kafka_offset", 2}}}}}}}
+                     .dump());
+  EXPECT_EQ(offsets.status, 200) << offsets.text;
+  EXPECT_EQ(Call("GET", "/connectors/tolerant/offsets").body["offsets"][0]["offset"]["kafka_offset"],
+            2);
+  EXPECT_EQ(Call("PATCH", "/connectors/tolerant/offsets",
+                 json{{"offsets", {{{"partition", {{"kafka_topic", 5}}}, {"offset", nullptr}}}}}
+                     .dump())
+                .status,
+            400);
+  EXPECT_EQ(Call("DELETE", "/connectors/tolerant/offsets").status, 200);
+  EXPECT_EQ(Call("GET", "/connectors/tolerant/offsets").body["offsets"], json::array());
+
   // errors.tolerance=none: the task fails and its status says why.
   config["errors.tolerance"] = "none";
   config["file"] = dir_.path() + "/out2.txt";
