@@ -1,11 +1,12 @@
 // Runs the REST fuzz target (rest_fuzzer.cc) over every file of its seed corpus, so the target
 // builds and its seeds pass in every test run, with GCC and the sanitizer configs too.
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <unistd.h>
 #include <string>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);

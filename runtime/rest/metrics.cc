@@ -45,8 +45,8 @@ class Exposition {
       order_.push_back(name);
       it->second.header = "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
     }
-    it->second.samples += name + (labels.empty() ? "" : "{" + labels + "}") + " " +
-                          Number(value) + "\n";
+    it->second.samples +=
+        name + (labels.empty() ? "" : "{" + labels + "}") + " " + Number(value) + "\n";
   }
   std::string Text() const {
     std::string out;
@@ -136,15 +136,14 @@ std::string MetricsRenderer::Render(const std::vector<ConnectorSnapshot>& connec
     const std::string connector = "connector=\"" + Escape(c.name) + "\"";
     std::map<TaskState, int> by_state;
     for (const TaskSnapshot& t : c.tasks) ++by_state[t.status.state];
-    for (auto [state, metric] : {std::pair{TaskState::kRunning, "running"},
-                                 std::pair{TaskState::kPaused, "paused"},
-                                 std::pair{TaskState::kFailed, "failed"},
-                                 std::pair{TaskState::kUnassigned, "unassigned"},
-                                 std::pair{TaskState::kRestarting, "restarting"}}) {
-      out.Add(std::string("kafka_connect_connect_worker_metrics_connector_") + metric +
-                  "_task_count",
-              "gauge", std::string("The number of ") + metric + " tasks of the connector.",
-              connector, by_state[state]);
+    for (auto [state, metric] :
+         {std::pair{TaskState::kRunning, "running"}, std::pair{TaskState::kPaused, "paused"},
+          std::pair{TaskState::kFailed, "failed"}, std::pair{TaskState::kUnassigned, "unassigned"},
+          std::pair{TaskState::kRestarting, "restarting"}}) {
+      out.Add(
+          std::string("kafka_connect_connect_worker_metrics_connector_") + metric + "_task_count",
+          "gauge", std::string("The number of ") + metric + " tasks of the connector.", connector,
+          by_state[state]);
     }
     out.Add("kafka_connect_connect_worker_metrics_connector_total_task_count", "gauge",
             "The number of tasks of the connector.", connector,
@@ -237,8 +236,7 @@ std::string MetricsRenderer::Render(const std::vector<ConnectorSnapshot>& connec
           static_cast<double>(ResidentBytes()));
   out.Add("process_threads", "gauge", "Threads of the process.", "",
           CountEntries("/proc/self/task"));
-  out.Add("process_open_fds", "gauge", "Open file descriptors.", "",
-          CountEntries("/proc/self/fd"));
+  out.Add("process_open_fds", "gauge", "Open file descriptors.", "", CountEntries("/proc/self/fd"));
   out.Add("process_start_time_seconds", "gauge",
           "Start time of the process since the epoch in seconds.", "", StartTimeSeconds());
   return out.Text();

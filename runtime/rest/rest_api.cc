@@ -82,8 +82,9 @@ nlohmann::json ParseBody(const std::string& body) {
 // A config map from a JSON object: strings as they are, numbers and booleans as their text.
 Properties ConfigFromJson(const nlohmann::json& object, const char* what) {
   if (!object.is_object()) {
-    throw HttpError{400, std::string(what) + " must be a JSON object of configuration keys to "
-                                             "string values; got " +
+    throw HttpError{400, std::string(what) +
+                             " must be a JSON object of configuration keys to "
+                             "string values; got " +
                              std::string(object.type_name())};
   }
   Properties out;
@@ -169,8 +170,9 @@ HttpResponse RestApi::Route(const HttpRequest& request, const std::vector<std::s
   }
   if (s[0] == "health" && s.size() == 1) {
     if (method != "GET") return MethodNotAllowed();
-    return Json(200, {{"status", "healthy"},
-                      {"message", "Worker has completed startup and is ready to handle requests."}});
+    return Json(200,
+                {{"status", "healthy"},
+                 {"message", "Worker has completed startup and is ready to handle requests."}});
   }
   if (s[0] == "metrics" && s.size() == 1) {
     if (method != "GET") return MethodNotAllowed();
@@ -194,9 +196,8 @@ nlohmann::json RestApi::StatusJson(const ConnectorStatus& status) const {
   if (!status.connector.trace.empty()) connector["trace"] = status.connector.trace;
   nlohmann::json tasks = nlohmann::json::array();
   for (size_t t = 0; t < status.tasks.size(); ++t) {
-    nlohmann::json task = {{"id", t},
-                           {"state", TaskStateName(status.tasks[t].state)},
-                           {"worker_id", worker_id_}};
+    nlohmann::json task = {
+        {"id", t}, {"state", TaskStateName(status.tasks[t].state)}, {"worker_id", worker_id_}};
     if (!status.tasks[t].trace.empty()) task["trace"] = status.tasks[t].trace;
     tasks.push_back(std::move(task));
   }
@@ -212,9 +213,8 @@ nlohmann::json RestApi::InfoJson(const ConnectorInfo& info) const {
 void RestApi::RequireValid(const Properties& config) const {
   auto it = config.find("connector.class");
   if (it == config.end() || it->second.empty()) {
-    throw HttpError{400,
-                    "Connector config " + nlohmann::json(config).dump() +
-                        " contains no connector type: set \"connector.class\""};
+    throw HttpError{400, "Connector config " + nlohmann::json(config).dump() +
+                             " contains no connector type: set \"connector.class\""};
   }
   nlohmann::json infos;
   try {
@@ -456,9 +456,9 @@ HttpResponse RestApi::Plugins(const HttpRequest& request, const std::vector<std:
   const std::string& plugin = s[1];
   auto entry = [&]() -> const ComponentEntry& {
     try {
-      return registry_.Find(plugin, {CK_KIND_SOURCE_CONNECTOR, CK_KIND_SINK_CONNECTOR,
-                                     CK_KIND_CONVERTER, CK_KIND_HEADER_CONVERTER,
-                                     CK_KIND_TRANSFORMATION, CK_KIND_PREDICATE});
+      return registry_.Find(plugin,
+                            {CK_KIND_SOURCE_CONNECTOR, CK_KIND_SINK_CONNECTOR, CK_KIND_CONVERTER,
+                             CK_KIND_HEADER_CONVERTER, CK_KIND_TRANSFORMATION, CK_KIND_PREDICATE});
     } catch (const PluginLookupError& e) {
       throw HttpError{404, e.what()};
     }
@@ -487,8 +487,8 @@ HttpResponse RestApi::Loggers(const HttpRequest& request, const std::vector<std:
   auto level_json = [](const LoggerLevel& level) {
     return nlohmann::json{
         {"level", level.level},
-        {"last_modified", level.last_modified < 0 ? nlohmann::json(nullptr)
-                                                  : nlohmann::json(level.last_modified)}};
+        {"last_modified",
+         level.last_modified < 0 ? nlohmann::json(nullptr) : nlohmann::json(level.last_modified)}};
   };
   if (s.size() == 2) {
     if (request.method != "GET") return MethodNotAllowed();

@@ -19,18 +19,18 @@ namespace ck::runtime {
 
 /// One HTTP request, as the server parsed it.
 struct HttpRequest {
-  std::string method;                                ///< "GET", "POST", ...
-  std::string path;                                  ///< Percent-encoded path, without the query.
-  std::multimap<std::string, std::string> query;     ///< Decoded query parameters.
-  std::string body;                                  ///< The body.
+  std::string method;                             ///< "GET", "POST", ...
+  std::string path;                               ///< Percent-encoded path, without the query.
+  std::multimap<std::string, std::string> query;  ///< Decoded query parameters.
+  std::string body;                               ///< The body.
 };
 
 /// One HTTP response.
 struct HttpResponse {
-  int status = 200;                                 ///< Status code.
-  std::string body;                                 ///< The body ("" for 204).
-  std::string content_type = "application/json";    ///< Content-Type.
-  std::map<std::string, std::string> headers;       ///< Extra headers (e.g. Location).
+  int status = 200;                               ///< Status code.
+  std::string body;                               ///< The body ("" for 204).
+  std::string content_type = "application/json";  ///< Content-Type.
+  std::map<std::string, std::string> headers;     ///< Extra headers (e.g. Location).
 };
 
 /// The REST API of one worker.

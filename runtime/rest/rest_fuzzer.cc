@@ -63,14 +63,13 @@ struct Fixture {
   Fixture() {
     RegisterBuiltins(registry, BuiltinBundles());
     registry.AddBuiltin(&rest_fuzz_components);
-    const std::string dir = std::filesystem::temp_directory_path() /
-                            ("ck-rest-fuzz-" + std::to_string(getpid()));
+    const std::string dir =
+        std::filesystem::temp_directory_path() / ("ck-rest-fuzz-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
     SetLogLevel(Level::kError);
-    worker = std::make_unique<Worker>(
-        Properties{{"offset.storage.file.filename", dir + "/offsets"},
-                   {"task.shutdown.graceful.timeout.ms", "1000"}},
-        registry);
+    worker = std::make_unique<Worker>(Properties{{"offset.storage.file.filename", dir + "/offsets"},
+                                                 {"task.shutdown.graceful.timeout.ms", "1000"}},
+                                      registry);
     api = std::make_unique<RestApi>(*worker, registry, "fuzz:8083");
   }
 };
@@ -105,8 +104,8 @@ HttpRequest Parse(std::string_view input) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ck::runtime;
   static Fixture* fixture = new Fixture();  // lives for the whole run
-  const HttpResponse response = fixture->api->Handle(
-      Parse(std::string_view(reinterpret_cast<const char*>(data), size)));
+  const HttpResponse response =
+      fixture->api->Handle(Parse(std::string_view(reinterpret_cast<const char*>(data), size)));
   if (response.status < 200 || response.status > 599) __builtin_trap();
   if (response.status >= 400) {
     const nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);

@@ -20,8 +20,8 @@ std::string Base64(const std::string& in) {
   std::string out;
   size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
-    const uint32_t n = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8) |
-                       static_cast<uint8_t>(in[i + 2]);
+    const uint32_t n = (static_cast<uint8_t>(in[i]) << 16) |
+                       (static_cast<uint8_t>(in[i + 1]) << 8) | static_cast<uint8_t>(in[i + 2]);
     for (int shift : {18, 12, 6, 0}) out.push_back(kAlphabet[(n >> shift) & 63]);
   }
   if (i < in.size()) {
@@ -41,7 +41,8 @@ std::string ErrorBody(int status, const std::string& message) {
 
 }  // namespace
 
-RestServer::RestServer(const Properties& worker_config) : server_(std::make_unique<httplib::Server>()) {
+RestServer::RestServer(const Properties& worker_config)
+    : server_(std::make_unique<httplib::Server>()) {
   const std::string listeners = Get(worker_config, "listeners", "http://:8083");
   const std::string listener = listeners.substr(0, listeners.find(','));
   const std::string scheme = "http://";
@@ -58,17 +59,20 @@ RestServer::RestServer(const Properties& worker_config) : server_(std::make_uniq
     try {
       size_t used = 0;
       port = std::stoi(address.substr(colon + 1), &used);
-      if (used != address.size() - colon - 1 || port < 0 || port > 65535) throw std::out_of_range("");
+      if (used != address.size() - colon - 1 || port < 0 || port > 65535)
+        throw std::out_of_range("");
     } catch (const std::exception&) {
       throw ConfigFileError("Invalid value " + listeners +
                             " for configuration listeners: the port must be 0-65535");
     }
   }
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   const std::string bind_host = host.empty() ? "0.0.0.0" : host;
   server_->set_payload_max_length(16 << 20);
   server_->set_keep_alive_max_count(100);
-  port_ = port == 0 ? server_->bind_to_any_port(bind_host) : (server_->bind_to_port(bind_host, port) ? port : -1);
+  port_ = port == 0 ? server_->bind_to_any_port(bind_host)
+                    : (server_->bind_to_port(bind_host, port) ? port : -1);
   if (port_ <= 0) {
     throw ConfigFileError("Cannot listen on " + listener + " (configuration listeners): " +
                           "the address is in use or not available");
@@ -95,12 +99,12 @@ void RestServer::Start(RestApi& api) {
   // One handler for every path and method: routing is RestApi's (cpp-httplib reads the body only
   // for routed requests, so a pre-routing handler would see none).
   const auto handle = [this, &api](const httplib::Request& req, httplib::Response& res) {
-    if (!credentials_.empty() &&
-        credentials_.count(req.get_header_value("Authorization")) == 0) {
+    if (!credentials_.empty() && credentials_.count(req.get_header_value("Authorization")) == 0) {
       res.status = 401;
       res.set_header("WWW-Authenticate", "Basic realm=\"connectkit\"");
-      res.set_content(ErrorBody(401, "Credentials are missing or wrong: this worker requires "
-                                     "HTTP Basic authentication"),
+      res.set_content(ErrorBody(401,
+                                "Credentials are missing or wrong: this worker requires "
+                                "HTTP Basic authentication"),
                       "application/json");
       return;
     }
@@ -122,8 +126,9 @@ void RestServer::Start(RestApi& api) {
   server_->Delete(any, handle);
   server_->Options(any, handle);
   thread_ = std::thread([this] { server_->listen_after_bind(); });
-  Log(Level::kInfo, "", "REST server listening on port " + std::to_string(port_) +
-                            (credentials_.empty() ? "" : " (HTTP Basic authentication required)"));
+  Log(Level::kInfo, "",
+      "REST server listening on port " + std::to_string(port_) +
+          (credentials_.empty() ? "" : " (HTTP Basic authentication required)"));
 }
 
 void RestServer::Stop() {

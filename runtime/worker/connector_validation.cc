@@ -145,7 +145,9 @@ ConfigDef RuntimeDef(bool sink) {
                  .doc("Groups of configurations for topics created by source connectors.")
                  .display_name("Topic Creation Groups"));
     order = 0;
-    auto eos = [&](Key key) { def.define(key.group("Exactly Once Support").order_in_group(++order)); };
+    auto eos = [&](Key key) {
+      def.define(key.group("Exactly Once Support").order_in_group(++order));
+    };
     eos(Key("exactly.once.support", ConfigType::kString)
             .default_value(std::string("requested"))
             .validator(CaseInsensitiveValidString::In({"requested", "required"}))
@@ -203,16 +205,17 @@ nlohmann::json ValidateRuntimeKeys(
   nlohmann::json values = abi_internal::ValidationJson(def, def.Validate(config));
   for (const char* converter : {"key.converter", "value.converter", "header.converter"}) {
     if (const std::string cls = Get(config, converter); !cls.empty()) {
-      if (std::string why = resolves(converter, cls); !why.empty()) AddError(values, converter, why);
+      if (std::string why = resolves(converter, cls); !why.empty())
+        AddError(values, converter, why);
     }
   }
   for (const char* list : {"transforms", "predicates"}) {
     for (const std::string& alias : SplitList(Get(config, list))) {
       const std::string key = std::string(list) + "." + alias + ".type";
       const std::string cls = Get(config, key);
-      const std::string why = cls.empty() ? "Missing required configuration \"" + key +
-                                                "\" which has no default value."
-                                          : resolves(list, cls);
+      const std::string why =
+          cls.empty() ? "Missing required configuration \"" + key + "\" which has no default value."
+                      : resolves(list, cls);
       if (!why.empty()) AddError(values, list, "Invalid value for " + key + ": " + why);
     }
   }
@@ -276,26 +279,25 @@ nlohmann::json ConfigInfos(const std::string& connector_class, const nlohmann::j
       continue;  // settings of a component or a client, validated when it is configured
     }
     unknown = true;
-    configs.push_back(
-        {{"definition",
-          {{"name", key},
-           {"type", "STRING"},
-           {"required", false},
-           {"default_value", nullptr},
-           {"importance", "LOW"},
-           {"documentation", "Unknown configuration: neither " + connector_class +
-                                 " nor the runtime defines it, so it is ignored."},
-           {"group", "Unknown"},
-           {"order", -1},
-           {"width", "NONE"},
-           {"display_name", key},
-           {"dependents", nlohmann::json::array()}}},
-         {"value",
-          {{"name", key},
-           {"value", text},
-           {"recommended_values", nlohmann::json::array()},
-           {"errors", nlohmann::json::array()},
-           {"visible", true}}}});
+    configs.push_back({{"definition",
+                        {{"name", key},
+                         {"type", "STRING"},
+                         {"required", false},
+                         {"default_value", nullptr},
+                         {"importance", "LOW"},
+                         {"documentation", "Unknown configuration: neither " + connector_class +
+                                               " nor the runtime defines it, so it is ignored."},
+                         {"group", "Unknown"},
+                         {"order", -1},
+                         {"width", "NONE"},
+                         {"display_name", key},
+                         {"dependents", nlohmann::json::array()}}},
+                       {"value",
+                        {{"name", key},
+                         {"value", text},
+                         {"recommended_values", nlohmann::json::array()},
+                         {"errors", nlohmann::json::array()},
+                         {"visible", true}}}});
   }
   if (unknown) groups.push_back("Unknown");
   return {{"name", connector_class},

@@ -124,7 +124,8 @@ void TransformWithErrorHandling(
           ApplyTransformations(stages, one);
         },
         [](const std::exception& e) {
-          return FailureOf(Stage::kTransformation, "org.apache.kafka.connect.runtime.TransformationChain", e);
+          return FailureOf(Stage::kTransformation,
+                           "org.apache.kafka.connect.runtime.TransformationChain", e);
         },
         original(set.origins[i]));
     if (!ok) continue;
@@ -154,9 +155,10 @@ ErrorPolicy ErrorPolicy::FromConfig(const Properties& config, bool sink, const s
   policy.log_include_messages = ParseBool(config, "errors.log.include.messages", what);
   policy.dlq_topic = Get(config, "errors.deadletterqueue.topic.name", "");
   const size_t b = policy.dlq_topic.find_first_not_of(" \t");
-  policy.dlq_topic = b == std::string::npos
-                         ? ""
-                         : policy.dlq_topic.substr(b, policy.dlq_topic.find_last_not_of(" \t") - b + 1);
+  policy.dlq_topic =
+      b == std::string::npos
+          ? ""
+          : policy.dlq_topic.substr(b, policy.dlq_topic.find_last_not_of(" \t") - b + 1);
   policy.dlq_replication_factor = static_cast<int>(
       ParseLong(config, "errors.deadletterqueue.topic.replication.factor", 3, -1, what));
   if (policy.dlq_replication_factor == 0) {
@@ -216,8 +218,8 @@ bool ErrorHandler::Execute(const std::function<void()>& op,
         int64_t delay = std::min<int64_t>(kRetryDelayMinMs << std::min(attempt, 20),
                                           policy_.retry_delay_max.count());
         if (!forever) {
-          const auto left =
-              std::chrono::duration_cast<std::chrono::milliseconds>(policy_.retry_timeout - elapsed);
+          const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+              policy_.retry_timeout - elapsed);
           delay = std::min<int64_t>(delay, std::max<int64_t>(left.count(), 0));
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(delay));
@@ -247,10 +249,9 @@ void ErrorHandler::Report(const Failure& failure, const rd_kafka_message_t* orig
     SendToDeadLetterQueue(failure, *original);
   }
   if (!policy_.tolerate_all) {
-    throw ToleranceExceeded("Tolerance exceeded in error handler: stage " +
-                            std::string(StageName(failure.stage)) + ", class " +
-                            failure.class_name + ": " + failure.exception_class + ": " +
-                            failure.message);
+    throw ToleranceExceeded(
+        "Tolerance exceeded in error handler: stage " + std::string(StageName(failure.stage)) +
+        ", class " + failure.class_name + ": " + failure.exception_class + ": " + failure.message);
   }
   ++counters_.records_skipped;
 }
@@ -283,9 +284,8 @@ void ErrorHandler::SendToDeadLetterQueue(const Failure& failure,
     }
     dlq_producer_.reset(rk);
     // The topic, with one partition, as Kafka Connect creates it; an existing one is kept.
-    rd_kafka_NewTopic_t* topic =
-        rd_kafka_NewTopic_new(policy_.dlq_topic.c_str(), 1, policy_.dlq_replication_factor,
-                              error, sizeof error);
+    rd_kafka_NewTopic_t* topic = rd_kafka_NewTopic_new(
+        policy_.dlq_topic.c_str(), 1, policy_.dlq_replication_factor, error, sizeof error);
     rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
     rd_kafka_CreateTopics(rk, &topic, 1, nullptr, queue);
     rd_kafka_event_t* event = rd_kafka_queue_poll(queue, 30000);
@@ -327,9 +327,9 @@ void ErrorHandler::SendToDeadLetterQueue(const Failure& failure,
     add("__connect.errors.class.name", failure.class_name);
     add("__connect.errors.exception.class.name", failure.exception_class);
     add("__connect.errors.exception.message", failure.message);
-    add("__connect.errors.exception.stacktrace",
-        failure.exception_class + ": " + failure.message + "\n\tat " + StageName(failure.stage) +
-            " (" + failure.class_name + ")");
+    add("__connect.errors.exception.stacktrace", failure.exception_class + ": " + failure.message +
+                                                     "\n\tat " + StageName(failure.stage) + " (" +
+                                                     failure.class_name + ")");
   }
   rd_kafka_timestamp_type_t type;
   const int64_t timestamp = rd_kafka_message_timestamp(&original, &type);

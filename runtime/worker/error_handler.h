@@ -46,7 +46,7 @@ struct ErrorPolicy {
   bool log_enable = false;                           ///< errors.log.enable.
   bool log_include_messages = false;                 ///< errors.log.include.messages.
   std::string dlq_topic;                             ///< errors.deadletterqueue.topic.name.
-  int dlq_replication_factor = 3;  ///< errors.deadletterqueue.topic.replication.factor.
+  int dlq_replication_factor = 3;    ///< errors.deadletterqueue.topic.replication.factor.
   bool dlq_context_headers = false;  ///< errors.deadletterqueue.context.headers.enable.
 
   /// The policy of connector `config`. Throws ConfigFileError naming the key, the value and what
@@ -75,10 +75,10 @@ class ToleranceExceeded : public std::runtime_error {
 
 /// What failed: the stage, the component class and the error.
 struct Failure {
-  Stage stage;                 ///< Where.
-  std::string class_name;      ///< The converter, transformation or task class.
-  std::string exception_class; ///< Kafka's exception class for the error code.
-  std::string message;         ///< The error message.
+  Stage stage;                  ///< Where.
+  std::string class_name;       ///< The converter, transformation or task class.
+  std::string exception_class;  ///< Kafka's exception class for the error code.
+  std::string message;          ///< The error message.
 };
 
 /// Kafka's exception class for an ABI error code (DataException for CK_ERROR_DATA, ...).

@@ -78,8 +78,7 @@ TEST(ErrorHandlerTest, RefusesBadSettingsNamingKeyAndValue) {
   };
   EXPECT_THAT(error_of({{"errors.tolerance", "some"}}, true),
               HasSubstr("Invalid value some for configuration errors.tolerance"));
-  EXPECT_THAT(error_of({{"errors.retry.timeout", "-2"}}, true),
-              HasSubstr("errors.retry.timeout"));
+  EXPECT_THAT(error_of({{"errors.retry.timeout", "-2"}}, true), HasSubstr("errors.retry.timeout"));
   EXPECT_THAT(error_of({{"errors.log.enable", "yes"}}, true),
               HasSubstr("Expected value to be either true or false"));
   EXPECT_THAT(error_of({{"errors.deadletterqueue.topic.name", "dlq"}}, false),

@@ -44,7 +44,8 @@ KafkaHandle AdminClient(const Properties& worker) {
   rd_kafka_conf_t* conf = MakeKafkaConf(settings, "the worker's admin client");
   char error[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
-  if (rk == nullptr) throw std::runtime_error(std::string("cannot create an admin client: ") + error);
+  if (rk == nullptr)
+    throw std::runtime_error(std::string("cannot create an admin client: ") + error);
   return KafkaHandle(rk);
 }
 

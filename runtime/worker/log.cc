@@ -4,10 +4,10 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
-#include <mutex>
-#include <stdexcept>
 #include <cstdio>
 #include <ctime>
+#include <mutex>
+#include <stdexcept>
 #include <string>
 
 namespace ck::runtime {
@@ -25,9 +25,11 @@ std::atomic<bool> g_has_named{false};
 
 int32_t ParseLevel(const std::string& text, std::string& upper) {
   upper.clear();
-  for (char c : text) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  static const std::map<std::string, int32_t> kLevels = {
-      {"TRACE", 0}, {"DEBUG", 1}, {"INFO", 2}, {"WARN", 3}, {"ERROR", 4}, {"FATAL", 4}, {"OFF", kOff}};
+  for (char c : text)
+    upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  static const std::map<std::string, int32_t> kLevels = {{"TRACE", 0}, {"DEBUG", 1}, {"INFO", 2},
+                                                         {"WARN", 3},  {"ERROR", 4}, {"FATAL", 4},
+                                                         {"OFF", kOff}};
   auto it = kLevels.find(upper);
   if (it == kLevels.end()) {
     throw std::invalid_argument("invalid log level '" + text +

@@ -415,9 +415,9 @@ ck_status SinkTaskRunner::ReportErrant(const ck_record& record, std::string_view
                                        ck_error* err) {
   const rd_kafka_message_t* original = nullptr;
   if (in_put_ != nullptr) {
-    const std::string_view topic(record.original_topic.ptr == nullptr ? ""
-                                                                      : record.original_topic.ptr,
-                                 record.original_topic.len);
+    const std::string_view topic(
+        record.original_topic.ptr == nullptr ? "" : record.original_topic.ptr,
+        record.original_topic.len);
     for (const rd_kafka_message_t* m : *in_put_) {
       if (m->offset == record.original_offset && m->partition == record.original_partition &&
           topic == rd_kafka_topic_name(m->rkt)) {
@@ -427,10 +427,10 @@ ck_status SinkTaskRunner::ReportErrant(const ck_record& record, std::string_view
     }
   }
   try {
-    errors_.Report(Failure{Stage::kTaskPut, setup_.task_class,
-                           "org.apache.kafka.connect.errors.ConnectException",
-                           std::string(message)},
-                   original);
+    errors_.Report(
+        Failure{Stage::kTaskPut, setup_.task_class,
+                "org.apache.kafka.connect.errors.ConnectException", std::string(message)},
+        original);
     return CK_STATUS_OK;
   } catch (const std::exception& e) {
     errant_failure_ = e.what();

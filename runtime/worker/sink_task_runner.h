@@ -49,7 +49,7 @@ struct SinkTaskSetup {
   std::chrono::milliseconds offset_flush_interval{60000};  ///< offset.flush.interval.ms.
   int max_poll_records = 500;                              ///< Records per put at most.
   ErrorPolicy errors;                                      ///< errors.*.
-  Properties dlq_producer_settings;  ///< librdkafka settings of the dead-letter queue producer.
+  Properties dlq_producer_settings;    ///< librdkafka settings of the dead-letter queue producer.
   std::string key_converter_class;     ///< For error reports.
   std::string value_converter_class;   ///< For error reports.
   std::string header_converter_class;  ///< For error reports.
@@ -59,10 +59,10 @@ struct SinkTaskSetup {
 
 /// Counters of a running sink task.
 struct SinkTaskMetrics {
-  std::atomic<int64_t> consumed{0};   ///< Records read from Kafka.
-  std::atomic<int64_t> put{0};        ///< Records handed to put().
-  std::atomic<int64_t> dropped{0};    ///< Records dropped by transformations or tolerance.
-  std::atomic<int64_t> committed{0};  ///< Offset commits done.
+  std::atomic<int64_t> consumed{0};         ///< Records read from Kafka.
+  std::atomic<int64_t> put{0};              ///< Records handed to put().
+  std::atomic<int64_t> dropped{0};          ///< Records dropped by transformations or tolerance.
+  std::atomic<int64_t> committed{0};        ///< Offset commits done.
   std::atomic<int64_t> commits_skipped{0};  ///< Commits with nothing new (offset-commit-skip).
   std::atomic<int64_t> put_batches{0};      ///< put() calls that returned.
   std::atomic<int64_t> put_time_us{0};      ///< Time in put(), summed.

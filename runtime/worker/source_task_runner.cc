@@ -34,8 +34,7 @@ host::Owned<ck_blob_batch> ConvertAll(const host::Instance<ck_converter_vtable>&
   };
   auto* holder = new Holder{std::vector<std::string>(set.records.size()),
                             std::vector<ck_str>(set.records.size())};
-  *blobs.out() = ck_blob_batch{static_cast<uint32_t>(holder->items.size()), 0,
-                               holder->items.data(),
+  *blobs.out() = ck_blob_batch{static_cast<uint32_t>(holder->items.size()), 0, holder->items.data(),
                                [](ck_blob_batch* self) {
                                  delete static_cast<Holder*>(self->private_data);
                                  self->release = nullptr;
@@ -235,12 +234,12 @@ void SourceTaskRunner::PollAndSend(host::Instance<ck_source_task_vtable>& task) 
 void SourceTaskRunner::Send(const RecordSet& set, const std::vector<Submitted*>& submitted) {
   if (set.records.empty()) return;
   std::vector<bool> failed(set.records.size(), false);
-  host::Owned<ck_blob_batch> keys = ConvertAll(*setup_.key_converter, set, errors_,
-                                               Stage::kKeyConverter,
-                                               setup_.key_converter_class, failed);
-  host::Owned<ck_blob_batch> values = ConvertAll(*setup_.value_converter, set, errors_,
-                                                 Stage::kValueConverter,
-                                                 setup_.value_converter_class, failed);
+  host::Owned<ck_blob_batch> keys =
+      ConvertAll(*setup_.key_converter, set, errors_, Stage::kKeyConverter,
+                 setup_.key_converter_class, failed);
+  host::Owned<ck_blob_batch> values =
+      ConvertAll(*setup_.value_converter, set, errors_, Stage::kValueConverter,
+                 setup_.value_converter_class, failed);
   std::string topic;
   for (size_t k = 0; k < set.records.size(); ++k) {
     const ck_record& r = *set.records[k];
@@ -296,9 +295,10 @@ void SourceTaskRunner::Send(const RecordSet& set, const std::vector<Submitted*>&
       if (headers != nullptr) rd_kafka_headers_destroy(headers);
       const std::string message =
           "cannot send a record to topic '" + topic + "': " + rd_kafka_err2str(err);
-      errors_.Report(Failure{Stage::kKafkaProduce, "org.apache.kafka.clients.producer.KafkaProducer",
-                             "org.apache.kafka.common.KafkaException", message},
-                     nullptr);  // throws unless tolerated
+      errors_.Report(
+          Failure{Stage::kKafkaProduce, "org.apache.kafka.clients.producer.KafkaProducer",
+                  "org.apache.kafka.common.KafkaException", message},
+          nullptr);  // throws unless tolerated
       ++metrics_.dropped;
       Done(s, nullptr);
     }

@@ -61,14 +61,14 @@ struct SourceTaskSetup {
 
 /// Counters of a running source task.
 struct SourceTaskMetrics {
-  std::atomic<int64_t> polled{0};     ///< Records returned by poll.
-  std::atomic<int64_t> written{0};    ///< Records acknowledged by the broker.
-  std::atomic<int64_t> dropped{0};    ///< Records dropped by transformations or tolerance.
-  std::atomic<int64_t> committed{0};  ///< Records whose offsets are committed.
-  std::atomic<int64_t> commits{0};            ///< Offset commits that wrote offsets.
-  std::atomic<int64_t> commits_skipped{0};    ///< Offset commits with nothing new.
-  std::atomic<int64_t> poll_batches{0};       ///< poll() calls that returned records.
-  std::atomic<int64_t> poll_time_us{0};       ///< Time in those poll() calls, summed.
+  std::atomic<int64_t> polled{0};           ///< Records returned by poll.
+  std::atomic<int64_t> written{0};          ///< Records acknowledged by the broker.
+  std::atomic<int64_t> dropped{0};          ///< Records dropped by transformations or tolerance.
+  std::atomic<int64_t> committed{0};        ///< Records whose offsets are committed.
+  std::atomic<int64_t> commits{0};          ///< Offset commits that wrote offsets.
+  std::atomic<int64_t> commits_skipped{0};  ///< Offset commits with nothing new.
+  std::atomic<int64_t> poll_batches{0};     ///< poll() calls that returned records.
+  std::atomic<int64_t> poll_time_us{0};     ///< Time in those poll() calls, summed.
 };
 
 /// One source task and its thread.

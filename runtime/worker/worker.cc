@@ -92,8 +92,8 @@ struct Worker::Running {
   std::string name;
   Properties raw;  // as the user gave it
   TargetState target = TargetState::kStarted;
-  bool source = true;          // known once validated
-  std::string class_name;      // as given, until resolved
+  bool source = true;      // known once validated
+  std::string class_name;  // as given, until resolved
   std::string version;
   // While started:
   Properties config;  // resolved
@@ -263,7 +263,8 @@ Properties Worker::ValidatedConfig(const std::string& name, Properties config) c
     int count = 0;
     for (const auto& c : infos["configs"]) {
       for (const auto& error : c["value"]["errors"]) {
-        problems += "\n  " + c["value"]["name"].get<std::string>() + ": " + error.get<std::string>();
+        problems +=
+            "\n  " + c["value"]["name"].get<std::string>() + ": " + error.get<std::string>();
         ++count;
       }
     }
@@ -418,8 +419,8 @@ void Worker::StartRunning(Running& running) {
         running.source ? TopicCreation::FromConfig(config_, config) : std::nullopt;
     running.config = config;
     running.context.offsets = offsets_.get();
-    running.connector =
-        std::make_unique<host::Instance<ck_connector_vtable>>(*entry->component, running.context.get());
+    running.connector = std::make_unique<host::Instance<ck_connector_vtable>>(
+        *entry->component, running.context.get());
     host::ConfigView view(config);
     running.connector->Call("start", &ck_connector_vtable::start, view.get());
     StartTasks(running, ComputeTaskConfigs(running));
@@ -637,8 +638,7 @@ void Worker::Save() const {
   {
     std::lock_guard lock(mu_);
     for (const auto& [name, running] : connectors_) {
-      connectors[name] = {{"config", running->raw},
-                          {"target_state", StateText(running->target)}};
+      connectors[name] = {{"config", running->raw}, {"target_state", StateText(running->target)}};
     }
   }
   const std::string temp = config_file_ + ".tmp";
@@ -853,8 +853,11 @@ std::vector<Properties> Worker::TaskConfigs(const std::string& name) const {
 ConnectorStatus Worker::StatusOf(const std::string& name) const {
   std::lock_guard lock(mu_);
   const Running& running = Find(name);
-  ConnectorStatus status{name, running.entry == nullptr ? "unknown" : (running.source ? "source" : "sink"),
-                         running.status.Get(), {}};
+  ConnectorStatus status{
+      name,
+      running.entry == nullptr ? "unknown" : (running.source ? "source" : "sink"),
+      running.status.Get(),
+      {}};
   {
     std::lock_guard control(running.control.mu);
     if (running.control.raised_error) {
@@ -884,8 +887,13 @@ std::vector<ConnectorSnapshot> Worker::Snapshot() const {
   std::lock_guard lock(mu_);
   std::vector<ConnectorSnapshot> out;
   for (const auto& [name, running] : connectors_) {
-    ConnectorSnapshot c{name, running->entry == nullptr ? "unknown" : (running->source ? "source" : "sink"),
-                        running->class_name, running->version, running->status.Get(), {}};
+    ConnectorSnapshot c{
+        name,
+        running->entry == nullptr ? "unknown" : (running->source ? "source" : "sink"),
+        running->class_name,
+        running->version,
+        running->status.Get(),
+        {}};
     for (size_t t = 0; t < running->tasks.size(); ++t) {
       TaskSnapshot s;
       s.task = static_cast<int>(t);
@@ -1000,8 +1008,9 @@ std::string Worker::AlterOffsets(const std::string& name,
     if (running.entry == nullptr) {
       // Never started in this run: its kind comes from its class.
       try {
-        source = registry_.Find(Get(running.raw, "connector.class"),
-                                {CK_KIND_SOURCE_CONNECTOR, CK_KIND_SINK_CONNECTOR})
+        source = registry_
+                     .Find(Get(running.raw, "connector.class"),
+                           {CK_KIND_SOURCE_CONNECTOR, CK_KIND_SINK_CONNECTOR})
                      .kind == CK_KIND_SOURCE_CONNECTOR;
       } catch (const PluginLookupError& e) {
         throw WorkerError(WorkerError::Kind::kBadRequest, e.what());

@@ -18,11 +18,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
-#include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -79,24 +79,24 @@ struct ConnectorProgress {
 
 /// The counters of one task at one moment, for metrics.
 struct TaskSnapshot {
-  int task = 0;                  ///< Task number.
-  TaskStatus status;             ///< Its state.
-  int64_t records_in = 0;        ///< Source: polled; sink: read from Kafka.
-  int64_t records_out = 0;       ///< Source: acknowledged by Kafka; sink: handed to put().
-  int64_t dropped = 0;           ///< Dropped by transformations or error tolerance.
-  int64_t committed = 0;         ///< Source: records committed; sink: unused.
-  int64_t commits = 0;           ///< Offset commits done.
-  int64_t commits_skipped = 0;   ///< Offset commits with nothing to commit.
-  int64_t batches = 0;           ///< Source: poll() calls with records; sink: put() calls.
-  int64_t batch_time_us = 0;     ///< Time in those calls, summed.
-  int64_t record_errors = 0;     ///< total-record-errors.
-  int64_t record_failures = 0;   ///< total-record-failures.
-  int64_t records_skipped = 0;   ///< total-records-skipped.
-  int64_t retries = 0;           ///< total-retries.
-  int64_t errors_logged = 0;     ///< total-errors-logged.
-  int64_t dlq_requests = 0;      ///< deadletterqueue-produce-requests.
-  int64_t dlq_failures = 0;      ///< deadletterqueue-produce-failures.
-  int64_t last_error_ms = -1;    ///< last-error-timestamp.
+  int task = 0;                 ///< Task number.
+  TaskStatus status;            ///< Its state.
+  int64_t records_in = 0;       ///< Source: polled; sink: read from Kafka.
+  int64_t records_out = 0;      ///< Source: acknowledged by Kafka; sink: handed to put().
+  int64_t dropped = 0;          ///< Dropped by transformations or error tolerance.
+  int64_t committed = 0;        ///< Source: records committed; sink: unused.
+  int64_t commits = 0;          ///< Offset commits done.
+  int64_t commits_skipped = 0;  ///< Offset commits with nothing to commit.
+  int64_t batches = 0;          ///< Source: poll() calls with records; sink: put() calls.
+  int64_t batch_time_us = 0;    ///< Time in those calls, summed.
+  int64_t record_errors = 0;    ///< total-record-errors.
+  int64_t record_failures = 0;  ///< total-record-failures.
+  int64_t records_skipped = 0;  ///< total-records-skipped.
+  int64_t retries = 0;          ///< total-retries.
+  int64_t errors_logged = 0;    ///< total-errors-logged.
+  int64_t dlq_requests = 0;     ///< deadletterqueue-produce-requests.
+  int64_t dlq_failures = 0;     ///< deadletterqueue-produce-failures.
+  int64_t last_error_ms = -1;   ///< last-error-timestamp.
 };
 
 /// A connector and its tasks at one moment, for metrics.
@@ -111,10 +111,10 @@ struct ConnectorSnapshot {
 
 /// GET /connectors/{name}: the configuration as given, and the tasks.
 struct ConnectorInfo {
-  std::string name;    ///< Connector name.
-  Properties config;   ///< The raw configuration (placeholders unresolved).
-  int tasks = 0;       ///< How many tasks it has.
-  std::string type;    ///< "source", "sink" or "unknown".
+  std::string name;   ///< Connector name.
+  Properties config;  ///< The raw configuration (placeholders unresolved).
+  int tasks = 0;      ///< How many tasks it has.
+  std::string type;   ///< "source", "sink" or "unknown".
 };
 
 /// The standalone worker. Every method is thread-safe; lifecycle changes are serialised.
@@ -149,8 +149,8 @@ class Worker {
   /// which), and restarts it in its target state.
   ConnectorInfo PutConnectorConfig(const std::string& name, Properties config, bool& created);
   /// Applies `patch` to the configuration of `name` (a null value removes the key).
-  ConnectorInfo PatchConnectorConfig(const std::string& name,
-                                     const std::map<std::string, std::optional<std::string>>& patch);
+  ConnectorInfo PatchConnectorConfig(
+      const std::string& name, const std::map<std::string, std::optional<std::string>>& patch);
   /// Stops and removes connector `name`.
   void DeleteConnector(const std::string& name);
 
@@ -201,7 +201,7 @@ class Worker {
   struct Running;
 
   Running& Find(const std::string& name) const;  // under mu_; throws kNotFound
-  void CheckOpen() const;                         // throws kUnavailable when stopping
+  void CheckOpen() const;                        // throws kUnavailable when stopping
   Properties ValidatedConfig(const std::string& name, Properties config) const;
   void StartRunning(Running& running);
   void StopRunning(Running& running);

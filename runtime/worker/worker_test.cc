@@ -147,8 +147,8 @@ class CollectTask : public ck::SinkTask {
     }
     for (const auto& r : records) {
       if (errant_modulus_ > 0 && (r.value.as_int64() / 10) % errant_modulus_ == 0) {
-        context().report_errant_record(r, "value " + std::to_string(r.value.as_int64()) +
-                                              " refused by the table");
+        context().report_errant_record(
+            r, "value " + std::to_string(r.value.as_int64()) + " refused by the table");
         continue;
       }
       g_collected.values[name_].push_back(r.value.as_int64());

@@ -63,7 +63,7 @@ class RestApiTest : public ::testing::Test {
   }
 
   std::string WorkerProperties(const std::string& extra = "") {
-    const std::string path = dir_.path() + "/worker.properties";
+    std::string path = dir_.path() + "/worker.properties";
     WriteFile(path, "bootstrap.servers=" + kafka_->bootstrap_servers() +
                         "\noffset.storage.file.filename=" + dir_.path() +
                         "/connect.offsets\noffset.flush.interval.ms=200\nplugin.path=" + plugins_ +
@@ -100,17 +100,17 @@ class RestApiTest : public ::testing::Test {
     client.set_read_timeout(60, 0);
     auto send = [&]() {
       const char* type = "application/json";
-      if (method == "DELETE") return client.Delete(path.c_str(), headers, body, type);
-      if (method == "POST") return client.Post(path.c_str(), headers, body, type);
-      if (method == "PUT") return client.Put(path.c_str(), headers, body, type);
-      if (method == "PATCH") return client.Patch(path.c_str(), headers, body, type);
-      return client.Get(path.c_str(), headers);
+      if (method == "DELETE") return client.Delete(path, headers, body, type);
+      if (method == "POST") return client.Post(path, headers, body, type);
+      if (method == "PUT") return client.Put(path, headers, body, type);
+      if (method == "PATCH") return client.Patch(path, headers, body, type);
+      return client.Get(path, headers);
     };
     httplib::Result result = send();
     Reply reply;
     if (!result) {
-      ADD_FAILURE() << method << " " << path << ": no response (" << httplib::to_string(result.error())
-                    << ")";
+      ADD_FAILURE() << method << " " << path << ": no response ("
+                    << httplib::to_string(result.error()) << ")";
       return reply;
     }
     reply.status = result->status;
@@ -217,9 +217,12 @@ TEST_F(RestApiTest, TutorialCallsAndEveryConnectorEndpoint) {
 
   // Records flow; the topic is tracked.
   EXPECT_EQ(kafka_->ConsumeAll("rest-lines", 3, std::chrono::seconds(30)).size(), 3u);
-  WaitFor([&] { return Call("GET", "/connectors/lines/topics").body["lines"]["topics"] ==
-                       json::array({"rest-lines"}); },
-          "active topic");
+  WaitFor(
+      [&] {
+        return Call("GET", "/connectors/lines/topics").body["lines"]["topics"] ==
+               json::array({"rest-lines"});
+      },
+      "active topic");
   EXPECT_EQ(Call("PUT", "/connectors/lines/topics/reset").status, 202);
   EXPECT_EQ(Call("GET", "/connectors/lines/topics").body["lines"]["topics"], json::array());
 
@@ -255,9 +258,10 @@ TEST_F(RestApiTest, TutorialCallsAndEveryConnectorEndpoint) {
   EXPECT_EQ(Call("DELETE", "/connectors/other").status, 204);
 
   // Offsets: only when STOPPED.
-  r = Call("PATCH", "/connectors/lines/offsets",
-           json{{"offsets", {{{"partition", {{"filename", input}}}, {"offset", {{"position", 6}}}}}}}
-               .dump());
+  r = Call(
+      "PATCH", "/connectors/lines/offsets",
+      json{{"offsets", {{{"partition", {{"filename", input}}}, {"offset", {{"position", 6}}}}}}}
+          .dump());
   EXPECT_EQ(r.status, 400);
   EXPECT_THAT(r.body["message"].get<std::string>(), HasSubstr("STOPPED"));
   EXPECT_EQ(Call("PUT", "/connectors/lines/stop").status, 204);
@@ -269,9 +273,10 @@ TEST_F(RestApiTest, TutorialCallsAndEveryConnectorEndpoint) {
   r = Call("GET", "/connectors/lines/offsets");
   EXPECT_EQ(r.body["offsets"][0]["partition"]["filename"], input);
   EXPECT_EQ(r.body["offsets"][0]["offset"]["position"], 17);
-  r = Call("PATCH", "/connectors/lines/offsets",
-           json{{"offsets", {{{"partition", {{"filename", input}}}, {"offset", {{"position", 6}}}}}}}
-               .dump());
+  r = Call(
+      "PATCH", "/connectors/lines/offsets",
+      json{{"offsets", {{{"partition", {{"filename", input}}}, {"offset", {{"position", 6}}}}}}}
+          .dump());
   EXPECT_EQ(r.status, 200) << r.text;
   EXPECT_THAT(r.body["message"].get<std::string>(), HasSubstr("altered successfully"));
   EXPECT_EQ(Call("GET", "/connectors/lines/offsets").body["offsets"][0]["offset"]["position"], 6);
@@ -421,8 +426,9 @@ TEST_F(RestApiTest, PoisonRecordGoesToTheDeadLetterQueueOrFailsTheTask) {
                  {"errors.deadletterqueue.topic.name", "poison-dlq"},
                  {"errors.deadletterqueue.topic.replication.factor", "1"},
                  {"errors.deadletterqueue.context.headers.enable", "true"}};
-  ASSERT_EQ(Call("POST", "/connectors", json{{"name", "tolerant"}, {"config", config}}.dump()).status,
-            201);
+  ASSERT_EQ(
+      Call("POST", "/connectors", json{{"name", "tolerant"}, {"config", config}}.dump()).status,
+      201);
   const auto dlq = kafka_->ConsumeAll("poison-dlq", 1, std::chrono::seconds(60));
   ASSERT_EQ(dlq.size(), 1u);
   EXPECT_EQ(dlq[0].value, "not json");  // the original bytes
@@ -441,10 +447,12 @@ TEST_F(RestApiTest, PoisonRecordGoesToTheDeadLetterQueueOrFailsTheTask) {
   WaitFor(
       [&] {
         const std::string metrics = Call("GET", "/metrics").text;
-        return metrics.find("kafka_connect_task_error_metrics_deadletterqueue_produce_requests{"
-                            "connector=\"tolerant\",task=\"0\"} 1") != std::string::npos &&
-               metrics.find("kafka_connect_task_error_metrics_total_records_skipped{connector="
-                            "\"tolerant\",task=\"0\"} 1") != std::string::npos;
+        return metrics.find(
+                   "kafka_connect_task_error_metrics_deadletterqueue_produce_requests{"
+                   "connector=\"tolerant\",task=\"0\"} 1") != std::string::npos &&
+               metrics.find(
+                   "kafka_connect_task_error_metrics_total_records_skipped{connector="
+                   "\"tolerant\",task=\"0\"} 1") != std::string::npos;
       },
       "error metrics");
   const std::string metrics = Call("GET", "/metrics").text;
@@ -468,13 +476,13 @@ TEST_F(RestApiTest, PoisonRecordGoesToTheDeadLetterQueueOrFailsTheTask) {
                          {"offset", {{"kafka_offset", 2}}}}}}}
                      .dump());
   EXPECT_EQ(offsets.status, 200) << offsets.text;
-  EXPECT_EQ(Call("GET", "/connectors/tolerant/offsets").body["offsets"][0]["offset"]["kafka_offset"],
-            2);
-  EXPECT_EQ(Call("PATCH", "/connectors/tolerant/offsets",
-                 json{{"offsets", {{{"partition", {{"kafka_topic", 5}}}, {"offset", nullptr}}}}}
-                     .dump())
-                .status,
-            400);
+  EXPECT_EQ(
+      Call("GET", "/connectors/tolerant/offsets").body["offsets"][0]["offset"]["kafka_offset"], 2);
+  EXPECT_EQ(
+      Call("PATCH", "/connectors/tolerant/offsets",
+           json{{"offsets", {{{"partition", {{"kafka_topic", 5}}}, {"offset", nullptr}}}}}.dump())
+          .status,
+      400);
   EXPECT_EQ(Call("DELETE", "/connectors/tolerant/offsets").status, 200);
   EXPECT_EQ(Call("GET", "/connectors/tolerant/offsets").body["offsets"], json::array());
 

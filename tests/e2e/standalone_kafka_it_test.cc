@@ -63,9 +63,9 @@ class StandaloneKafkaTest : public ::testing::Test {
     WriteFile(path, "bootstrap.servers=" + kafka_->bootstrap_servers() +
                         "\n"
                         "offset.storage.file.filename=" +
-                        dir_.path() + "/connect.offsets\n" + "offset.flush.interval.ms=" +
-                        std::to_string(flush_ms) + "\n" + "plugin.path=" + plugins_ + "\n" +
-                        "listeners=http://127.0.0.1:0\n" +
+                        dir_.path() + "/connect.offsets\n" +
+                        "offset.flush.interval.ms=" + std::to_string(flush_ms) + "\n" +
+                        "plugin.path=" + plugins_ + "\n" + "listeners=http://127.0.0.1:0\n" +
                         "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
                         "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
                         "key.converter.schemas.enable=false\n"
