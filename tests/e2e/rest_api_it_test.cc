@@ -174,6 +174,7 @@ TEST_F(RestApiTest, TutorialCallsAndEveryConnectorEndpoint) {
   EXPECT_TRUE(r.body.contains("version"));
   EXPECT_TRUE(r.body.contains("kafka_cluster_id"));
 
+  EXPECT_EQ(Call("GET", "/health").body["status"], "healthy");
   r = Call("GET", "/connector-plugins");
   EXPECT_EQ(r.status, 200);
   EXPECT_THAT(r.text, HasSubstr("FileStreamSource"));
