@@ -1,6 +1,7 @@
 // Properties and JSON connector files, and config provider placeholders (see the header).
 #include "runtime/worker/connector_config.h"
 
+#include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -254,6 +255,25 @@ Properties ResolveConfigProviders(const Properties& config) {
     resolved[key] = std::move(out);
   }
   return resolved;
+}
+
+std::string GetOr(const Properties& p, const std::string& key, const std::string& fallback) {
+  auto it = p.find(key);
+  return it == p.end() ? fallback : it->second;
+}
+
+int64_t GetLong(const Properties& p, const std::string& key, int64_t fallback, int64_t min,
+                const std::string& what) {
+  auto it = p.find(key);
+  if (it == p.end()) return fallback;
+  int64_t value = 0;
+  const std::string& text = it->second;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min) {
+    throw ConfigFileError("Invalid value " + text + " for configuration " + key + " of " + what +
+                          ": must be an integer of at least " + std::to_string(min));
+  }
+  return value;
 }
 
 }  // namespace ck::runtime

@@ -8,6 +8,7 @@
 #ifndef CK_RUNTIME_WORKER_CONNECTOR_CONFIG_H_
 #define CK_RUNTIME_WORKER_CONNECTOR_CONFIG_H_
 
+#include <cstdint>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -24,6 +25,15 @@ class ConfigFileError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+/// The value of `key` in `p`, or `fallback` when it is not set.
+std::string GetOr(const Properties& p, const std::string& key, const std::string& fallback = "");
+
+/// The integer value of `key` in `p`, or `fallback` when it is not set. Throws ConfigFileError
+/// naming the key, the value and `what` (e.g. "connector x") when it is not an integer of at least
+/// `min`.
+int64_t GetLong(const Properties& p, const std::string& key, int64_t fallback, int64_t min,
+                const std::string& what);
 
 /// Parses Java .properties text: `key=value`, `key: value` or `key value`; `#` and `!` comments;
 /// backslash line continuations; escapes \t \n \r \f \uXXXX and escaped separators. Later

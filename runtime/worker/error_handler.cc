@@ -2,7 +2,6 @@
 #include "runtime/worker/error_handler.h"
 
 #include <algorithm>
-#include <charconv>
 #include <thread>
 
 #include "ck/abi/ck_abi.h"
@@ -14,27 +13,8 @@ namespace {
 
 constexpr int64_t kRetryDelayMinMs = 300;
 
-std::string Get(const Properties& p, const std::string& key, const std::string& fallback) {
-  auto it = p.find(key);
-  return it == p.end() ? fallback : it->second;
-}
-
-int64_t ParseLong(const Properties& p, const std::string& key, int64_t fallback, int64_t min,
-                  const std::string& what) {
-  auto it = p.find(key);
-  if (it == p.end()) return fallback;
-  int64_t value = 0;
-  const std::string& text = it->second;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < min) {
-    throw ConfigFileError("Invalid value " + text + " for configuration " + key + " of " + what +
-                          ": must be an integer of at least " + std::to_string(min));
-  }
-  return value;
-}
-
 bool ParseBool(const Properties& p, const std::string& key, const std::string& what) {
-  const std::string value = Get(p, key, "false");
+  const std::string value = GetOr(p, key, "false");
   if (value == "true") return true;
   if (value == "false") return false;
   throw ConfigFileError("Invalid value " + value + " for configuration " + key + " of " + what +
@@ -142,10 +122,10 @@ void TransformWithErrorHandling(
 ErrorPolicy ErrorPolicy::FromConfig(const Properties& config, bool sink, const std::string& what) {
   ErrorPolicy policy;
   policy.retry_timeout =
-      std::chrono::milliseconds(ParseLong(config, "errors.retry.timeout", 0, -1, what));
+      std::chrono::milliseconds(GetLong(config, "errors.retry.timeout", 0, -1, what));
   policy.retry_delay_max =
-      std::chrono::milliseconds(ParseLong(config, "errors.retry.delay.max.ms", 60000, 1, what));
-  const std::string tolerance = Get(config, "errors.tolerance", "none");
+      std::chrono::milliseconds(GetLong(config, "errors.retry.delay.max.ms", 60000, 1, what));
+  const std::string tolerance = GetOr(config, "errors.tolerance", "none");
   if (tolerance != "none" && tolerance != "all") {
     throw ConfigFileError("Invalid value " + tolerance + " for configuration errors.tolerance of " +
                           what + ": String must be one of: none, all");
@@ -153,14 +133,14 @@ ErrorPolicy ErrorPolicy::FromConfig(const Properties& config, bool sink, const s
   policy.tolerate_all = tolerance == "all";
   policy.log_enable = ParseBool(config, "errors.log.enable", what);
   policy.log_include_messages = ParseBool(config, "errors.log.include.messages", what);
-  policy.dlq_topic = Get(config, "errors.deadletterqueue.topic.name", "");
+  policy.dlq_topic = GetOr(config, "errors.deadletterqueue.topic.name", "");
   const size_t b = policy.dlq_topic.find_first_not_of(" \t");
   policy.dlq_topic =
       b == std::string::npos
           ? ""
           : policy.dlq_topic.substr(b, policy.dlq_topic.find_last_not_of(" \t") - b + 1);
   policy.dlq_replication_factor = static_cast<int>(
-      ParseLong(config, "errors.deadletterqueue.topic.replication.factor", 3, -1, what));
+      GetLong(config, "errors.deadletterqueue.topic.replication.factor", 3, -1, what));
   if (policy.dlq_replication_factor == 0) {
     throw ConfigFileError(
         "Invalid value 0 for configuration errors.deadletterqueue.topic.replication.factor of " +
@@ -174,7 +154,7 @@ ErrorPolicy ErrorPolicy::FromConfig(const Properties& config, bool sink, const s
                           "a source connector's failed records have no original bytes to keep");
   }
   if (!policy.dlq_topic.empty()) {
-    std::string topics = "," + Get(config, "topics", "") + ",";
+    std::string topics = "," + GetOr(config, "topics", "") + ",";
     topics.erase(std::remove(topics.begin(), topics.end(), ' '), topics.end());
     if (topics.find("," + policy.dlq_topic + ",") != std::string::npos) {
       throw ConfigFileError("Invalid value " + policy.dlq_topic +

@@ -22,25 +22,6 @@ namespace {
 
 std::string_view View(ck_str s) { return {s.ptr == nullptr ? "" : s.ptr, s.len}; }
 
-std::string Get(const Properties& p, const std::string& key, const std::string& fallback = "") {
-  auto it = p.find(key);
-  return it == p.end() ? fallback : it->second;
-}
-
-int64_t GetLong(const Properties& p, const std::string& key, int64_t fallback, int64_t min,
-                const std::string& what) {
-  auto it = p.find(key);
-  if (it == p.end()) return fallback;
-  int64_t value = 0;
-  const std::string& text = it->second;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < min) {
-    throw ConfigFileError("Invalid value " + text + " for configuration " + key + " of " + what +
-                          ": must be an integer of at least " + std::to_string(min));
-  }
-  return value;
-}
-
 std::vector<std::string> SplitList(const std::string& text) {
   std::vector<std::string> out;
   std::stringstream in(text);
@@ -118,7 +99,7 @@ struct Worker::Running {
 
 Worker::Worker(Properties config, const PluginRegistry& registry)
     : config_(std::move(config)), registry_(registry) {
-  bootstrap_ = Get(config_, "bootstrap.servers");
+  bootstrap_ = GetOr(config_, "bootstrap.servers");
   if (bootstrap_.empty()) {
     rd_kafka_conf_t* conf = MakeKafkaConf({{"test.mock.num.brokers", "1"}}, "embedded Kafka");
     char error[512];
@@ -133,14 +114,14 @@ Worker::Worker(Properties config, const PluginRegistry& registry)
         "cluster) at " +
             bootstrap_);
   }
-  const std::string offsets_file = Get(config_, "offset.storage.file.filename");
+  const std::string offsets_file = GetOr(config_, "offset.storage.file.filename");
   if (offsets_file.empty()) {
     throw ConfigFileError(
         "Missing required configuration \"offset.storage.file.filename\" which has no default "
         "value: standalone mode keeps source offsets in this file");
   }
   offsets_ = std::make_unique<FileOffsetStore>(offsets_file);
-  config_file_ = Get(config_, "config.storage.file.filename", offsets_file + ".connectors.json");
+  config_file_ = GetOr(config_, "config.storage.file.filename", offsets_file + ".connectors.json");
   flush_interval_ = std::chrono::milliseconds(
       GetLong(config_, "offset.flush.interval.ms", 60000, 1, "the worker"));
   flush_timeout_ =
@@ -160,7 +141,7 @@ Worker::Worker(Properties config, const PluginRegistry& registry)
       auto running = std::make_unique<Running>(name);
       running->raw = entry.value("config", nlohmann::json::object()).get<Properties>();
       running->target = ParseTargetState(entry.value("target_state", "STARTED"));
-      running->class_name = Get(running->raw, "connector.class");
+      running->class_name = GetOr(running->raw, "connector.class");
       Running& r = *running;
       {
         std::lock_guard lock(mu_);
@@ -232,7 +213,7 @@ nlohmann::json Worker::Validate(const std::string& plugin, const Properties& con
     }
   }
   // The connector's own keys, validated by a fresh instance of it.
-  ComponentContext context(Get(config, "name", "validation"), -1);
+  ComponentContext context(GetOr(config, "name", "validation"), -1);
   host::Instance<ck_connector_vtable> connector(*entry->component, context.get());
   host::ConfigView view(resolved);
   host::Owned<ck_buffer> result;
@@ -245,7 +226,7 @@ nlohmann::json Worker::Validate(const std::string& plugin, const Properties& con
 
 Properties Worker::ValidatedConfig(const std::string& name, Properties config) const {
   config["name"] = name;
-  const std::string cls = Get(config, "connector.class");
+  const std::string cls = GetOr(config, "connector.class");
   const std::string what = "connector " + name;
   if (cls.empty()) {
     throw ConfigFileError(what +
@@ -282,7 +263,7 @@ Properties Worker::ValidatedConfig(const std::string& name, Properties config) c
 }
 
 void Worker::StartConnector(const Properties& raw) {
-  const std::string name = Get(raw, "name");
+  const std::string name = GetOr(raw, "name");
   if (name.empty()) throw ConfigFileError("connector config has no 'name'");
   bool created = false;
   PutConnectorConfig(name, raw, created);
@@ -307,7 +288,7 @@ ConnectorInfo Worker::CreateConnector(const std::string& name, Properties config
   auto running = std::make_unique<Running>(name);
   running->raw = std::move(config);
   running->target = initial;
-  running->class_name = Get(running->raw, "connector.class");
+  running->class_name = GetOr(running->raw, "connector.class");
   Running& r = *running;
   {
     std::lock_guard lock(mu_);
@@ -344,7 +325,7 @@ ConnectorInfo Worker::PutConnectorConfig(const std::string& name, Properties con
   }
   StopRunning(*existing);
   existing->raw = std::move(config);
-  existing->class_name = Get(existing->raw, "connector.class");
+  existing->class_name = GetOr(existing->raw, "connector.class");
   Save();
   StartRunning(*existing);
   Log(Level::kInfo, name, "Connector configuration updated");
@@ -399,10 +380,10 @@ void Worker::StartRunning(Running& running) {
   try {
     const Properties config = ResolveConfigProviders(running.raw);
     std::optional<std::string> version;
-    if (auto v = Get(config, "connector.plugin.version"); !v.empty()) version = v;
+    if (auto v = GetOr(config, "connector.plugin.version"); !v.empty()) version = v;
     const ComponentEntry* entry = nullptr;
     try {
-      entry = &registry_.Resolve(Get(config, "connector.class"),
+      entry = &registry_.Resolve(GetOr(config, "connector.class"),
                                  {CK_KIND_SOURCE_CONNECTOR, CK_KIND_SINK_CONNECTOR}, version);
     } catch (const PluginLookupError& e) {
       throw ConfigFileError(what + ": connector.class: " + e.what());
@@ -413,8 +394,8 @@ void Worker::StartRunning(Running& running) {
     running.version = entry->version;
     running.tasks_max = GetLong(config, "tasks.max", 1, 1, what);
     running.errors = ErrorPolicy::FromConfig(config, !running.source, what);
-    running.topics = SplitList(Get(config, "topics"));
-    running.topics_regex = Get(config, "topics.regex");
+    running.topics = SplitList(GetOr(config, "topics"));
+    running.topics_regex = GetOr(config, "topics.regex");
     running.topic_creation =
         running.source ? TopicCreation::FromConfig(config_, config) : std::nullopt;
     running.config = config;
@@ -480,7 +461,7 @@ std::unique_ptr<TaskRunner> Worker::MakeTask(Running& running, int t, Properties
   const std::string& name = running.name;
   // Converters and transformations, one set per task: instances are not shared across threads.
   auto converter_class = [&](const std::string& key, const char* fallback) {
-    return Get(config, key, Get(config_, key, fallback));
+    return GetOr(config, key, GetOr(config_, key, fallback));
   };
   auto converter = [&](const std::string& key, const std::string& cls, bool is_key) {
     const ComponentEntry& c = registry_.Resolve(cls, {CK_KIND_CONVERTER});
@@ -505,10 +486,10 @@ std::unique_ptr<TaskRunner> Worker::MakeTask(Running& running, int t, Properties
   auto transformations = [&] {
     std::vector<TransformationStage> stages;
     std::map<std::string, std::shared_ptr<host::Instance<ck_predicate_vtable>>> predicates;
-    for (const std::string& alias : SplitList(Get(config, "predicates"))) {
+    for (const std::string& alias : SplitList(GetOr(config, "predicates"))) {
       const std::string prefix = "predicates." + alias + ".";
       const ComponentEntry& c =
-          registry_.Resolve(Get(config, prefix + "type"), {CK_KIND_PREDICATE});
+          registry_.Resolve(GetOr(config, prefix + "type"), {CK_KIND_PREDICATE});
       auto instance = std::make_shared<host::Instance<ck_predicate_vtable>>(*c.component, nullptr);
       Properties settings = WithPrefix(config, prefix);
       settings.erase("type");
@@ -516,17 +497,17 @@ std::unique_ptr<TaskRunner> Worker::MakeTask(Running& running, int t, Properties
       instance->Call("configure", &ck_predicate_vtable::configure, settings_view.get());
       predicates[alias] = std::move(instance);
     }
-    for (const std::string& alias : SplitList(Get(config, "transforms"))) {
+    for (const std::string& alias : SplitList(GetOr(config, "transforms"))) {
       const std::string prefix = "transforms." + alias + ".";
-      const std::string type = Get(config, prefix + "type");
+      const std::string type = GetOr(config, prefix + "type");
       if (type.empty()) {
         throw ConfigFileError("connector " + name + ": Missing required configuration \"" + prefix +
                               "type\" which has no default value");
       }
       const ComponentEntry& c = registry_.Resolve(type, {CK_KIND_TRANSFORMATION});
       Properties settings = WithPrefix(config, prefix);
-      const std::string predicate = Get(settings, "predicate");
-      const bool negate = Get(settings, "negate", "false") == "true";
+      const std::string predicate = GetOr(settings, "predicate");
+      const bool negate = GetOr(settings, "negate", "false") == "true";
       for (const char* k : {"type", "predicate", "negate"}) settings.erase(k);
       TransformationStage stage{
           alias, host::Instance<ck_transformation_vtable>(*c.component, nullptr), nullptr, negate};
@@ -587,7 +568,7 @@ std::unique_ptr<TaskRunner> Worker::MakeTask(Running& running, int t, Properties
   setup.task_id = t;
   setup.task = task_entry.component;
   setup.task_class = task_entry.class_name;
-  task_config.emplace("topics", Get(config, "topics"));
+  task_config.emplace("topics", GetOr(config, "topics"));
   if (!running.topics_regex.empty()) task_config.emplace("topics.regex", running.topics_regex);
   setup.config = std::move(task_config);
   setup.transformations = transformations();
@@ -1009,7 +990,7 @@ std::string Worker::AlterOffsets(const std::string& name,
       // Never started in this run: its kind comes from its class.
       try {
         source = registry_
-                     .Find(Get(running.raw, "connector.class"),
+                     .Find(GetOr(running.raw, "connector.class"),
                            {CK_KIND_SOURCE_CONNECTOR, CK_KIND_SINK_CONNECTOR})
                      .kind == CK_KIND_SOURCE_CONNECTOR;
       } catch (const PluginLookupError& e) {
