@@ -40,9 +40,9 @@ cmd_setup() {
 usage: ./ck setup
 
 Installs every Debian package the project needs (apt-get), idempotently, then fetches the jars the
-integration tests run (Apache Kafka, from Maven Central) into ~/.cache/connectkit/jars with
-tools/ck/fetch_jars.sh. Prints nothing and returns at once when everything is present. Every other
-subcommand runs this first.
+integration tests run (Apache Kafka and ActiveMQ Artemis, from Maven Central) into
+~/.cache/connectkit/jars with tools/ck/fetch_jars.sh. Prints nothing and returns at once when
+everything is present. Every other subcommand runs this first.
 EOF
       return 0 ;;
   esac

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pwd.h>
@@ -112,6 +113,38 @@ std::string FindExecutable(const std::string& name) {
     }
   }
   return "";
+}
+
+std::string FindJava(const std::string& service) {
+  const char* home = std::getenv("JAVA_HOME");
+  if (home != nullptr && *home != '\0') {
+    std::string java = FindExecutable(std::string(home) + "/bin/java");
+    if (!java.empty()) return java;
+  }
+  std::string java = FindExecutable("java");
+  if (java.empty()) {
+    const char* path = std::getenv("PATH");
+    throw std::runtime_error(service + ": no `java` on PATH (" + (path != nullptr ? path : "") +
+                             ") nor in $JAVA_HOME/bin; it needs Java 17 or newer (Debian: "
+                             "openjdk-17-jre-headless). Run `./ck setup`.");
+  }
+  return java;
+}
+
+std::string JarCacheDir() {
+  const char* cache = std::getenv("CK_CACHE_DIR");
+  if (cache != nullptr && *cache != '\0') return std::string(cache) + "/jars";
+  std::vector<char> buffer(16384);
+  passwd entry{};
+  passwd* found = nullptr;
+  std::string home;
+  if (::getpwuid_r(::getuid(), &entry, buffer.data(), buffer.size(), &found) == 0 &&
+      found != nullptr && found->pw_dir != nullptr) {
+    home = found->pw_dir;
+  } else if (const char* env = std::getenv("HOME"); env != nullptr) {
+    home = env;
+  }
+  return home + "/.cache/connectkit/jars";
 }
 
 std::string FileTail(const std::string& path, std::size_t max_bytes) {
@@ -284,7 +317,15 @@ bool CanConnect(const std::string& host, int port, std::chrono::milliseconds tim
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) return false;
+  if (::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
+    addrinfo hints{};
+    hints.ai_family = AF_INET;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) return false;
+    addr.sin_addr = reinterpret_cast<const sockaddr_in*>(found->ai_addr)->sin_addr;
+    ::freeaddrinfo(found);
+  }
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) return false;
   bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;

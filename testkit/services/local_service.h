@@ -74,6 +74,15 @@ class ScratchDir {
 /// executable); empty when there is none.
 std::string FindExecutable(const std::string& name);
 
+/// The `java` to run Java services with: $JAVA_HOME/bin/java, else `java` on $PATH. Throws
+/// std::runtime_error naming `service` (e.g. "ArtemisBroker (local)"), Java 17 and its Debian
+/// package and `./ck setup` when there is none.
+std::string FindJava(const std::string& service);
+
+/// Where `./ck setup` caches jars: $CK_CACHE_DIR/jars, else ~/.cache/connectkit/jars, the home
+/// directory taken from the password database (Bazel points $HOME into the sandbox).
+std::string JarCacheDir();
+
 /// The last `max_bytes` of the file at `path` (all of it when shorter); empty when unreadable.
 std::string FileTail(const std::string& path, std::size_t max_bytes);
 
@@ -153,7 +162,8 @@ class ChildProcess {
 /// Joins `argv` into one line for error messages, quoting arguments that contain spaces.
 std::string CommandLine(const std::vector<std::string>& argv);
 
-/// True when a TCP connection to `host`:`port` (numeric IPv4) succeeds within `timeout`.
+/// True when a TCP connection to `host`:`port` (an IPv4 address or a name that resolves to one)
+/// succeeds within `timeout`.
 bool CanConnect(const std::string& host, int port, std::chrono::milliseconds timeout);
 
 }  // namespace ck::testkit::services_internal
