@@ -22,7 +22,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <stdexcept>
 #include <thread>
 #include <utility>
@@ -259,11 +258,15 @@ class ArtemisBroker::Impl {
                                  std::to_string(max_count), "--receive-timeout",
                                  std::to_string(wait.count()), "--break-on-null"});
     // The consumer's last "Consumed: N messages" line counts what it received.
-    static const std::regex kConsumed("Consumed: ([0-9]+) messages");
     int received = -1;
-    for (auto it = std::sregex_iterator(output.begin(), output.end(), kConsumed);
-         it != std::sregex_iterator(); ++it) {
-      received = std::stoi((*it)[1].str());
+    static const std::string kConsumed = "Consumed: ";
+    for (std::size_t at = output.find(kConsumed); at != std::string::npos;
+         at = output.find(kConsumed, at + 1)) {
+      std::size_t digits = at + kConsumed.size();
+      std::size_t end = output.find_first_not_of("0123456789", digits);
+      if (end != std::string::npos && end > digits && output.compare(end, 9, " messages") == 0) {
+        received = std::stoi(output.substr(digits, end - digits));
+      }
     }
     if (received < 0) {
       throw std::runtime_error("ArtemisBroker: the consumer of queue '" + queue + "' on " + url() +

@@ -35,6 +35,9 @@ using services_internal::ChildProcess;
 
 constexpr char kUrlEnv[] = "CK_TEST_MARIADB_URL";
 constexpr std::chrono::seconds kStopGrace(30);
+// InnoDB's redo log, written in full when created: 8 MiB instead of the default 96 MiB makes
+// install-db quicker and the data directory 26 MiB instead of 114 MiB.
+constexpr char kRedoLogSize[] = "8M";
 // Connector/C's codes for a connection the server closed or that broke.
 constexpr unsigned kServerGone = 2006;
 constexpr unsigned kServerLost = 2013;
@@ -221,7 +224,8 @@ class LocalMariaDb {
                                      "--datadir=" + dir_ + "/data",
                                      "--auth-root-authentication-method=normal",
                                      "--skip-test-db",
-                                     "--skip-name-resolve"};
+                                     "--skip-name-resolve",
+                                     "--innodb-log-file-size=" + std::string(kRedoLogSize)};
     ChildProcess::RunToCompletion("MariaDbServer (local): mariadb-install-db", argv,
                                   dir_ + "/install-db.log", options_.start_timeout, Spawning());
   }
@@ -248,6 +252,7 @@ class LocalMariaDb {
         // Small and quick; a killed server still loses nothing committed (the log reaches the
         // OS at every commit), only a machine crash could.
         {"innodb_buffer_pool_size", "64M"},
+        {"innodb_log_file_size", kRedoLogSize},
         {"innodb_flush_log_at_trx_commit", "2"},
         {"sync_binlog", "0"},
         {"innodb_doublewrite", "0"},

@@ -103,20 +103,6 @@ TEST_F(MariaDbServerTest, LocalServerLogsRowsWithGtidsAndKeepsDataAcrossRestartA
   db->Stop();  // no-op
 }
 
-TEST_F(MariaDbServerTest, SqlErrorsNameTheStatementAndTheServersMessage) {
-  std::unique_ptr<MariaDbServer> db = MariaDbServer::Start({.user = "author", .database = "shop"});
-  EXPECT_EQ(db->Execute("SELECT CONCAT(CURRENT_USER(), ' ', DATABASE())").Scalar(),
-            "author@% shop");
-  try {
-    db->Execute("SELECT * FROM no_such_table");
-    FAIL() << "a query of a missing table succeeded";
-  } catch (const std::runtime_error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("SELECT * FROM no_such_table"));
-    EXPECT_THAT(e.what(), HasSubstr("doesn't exist"));
-  }
-  EXPECT_EQ(db->Execute("SELECT 1").Scalar(), "1");  // the connection survives an error
-}
-
 TEST_F(MariaDbServerTest, ServerThatCannotStartFailsWithCommandLineAndLog) {
   try {
     MariaDbServer::Start(
@@ -141,20 +127,33 @@ TEST_F(MariaDbServerTest, MissingProgramsFailNamingPackageAndSetup) {
   }
 }
 
-TEST_F(MariaDbServerTest, ExternalServerWinsWhenUrlIsSet) {
-  std::unique_ptr<MariaDbServer> local = MariaDbServer::Start();
+// One local server (with its own user and database) serves two checks, to spare an install-db.
+TEST_F(MariaDbServerTest, SqlErrorsNameTheStatementAndExternalServerWinsWhenUrlIsSet) {
+  std::unique_ptr<MariaDbServer> local =
+      MariaDbServer::Start({.user = "author", .password = "p@ss:word", .database = "shop"});
+  EXPECT_EQ(local->Execute("SELECT CONCAT(CURRENT_USER(), ' ', DATABASE())").Scalar(),
+            "author@% shop");
+  try {
+    local->Execute("SELECT * FROM no_such_table");
+    FAIL() << "a query of a missing table succeeded";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("SELECT * FROM no_such_table"));
+    EXPECT_THAT(e.what(), HasSubstr("doesn't exist"));
+  }
+  EXPECT_EQ(local->Execute("SELECT 1").Scalar(), "1");  // the connection survives an error
+
   local->Execute("CREATE TABLE shared (v TEXT); INSERT INTO shared VALUES ('x')");
   std::string url =
-      "mariadb://connectkit:connectkit@127.0.0.1:" + std::to_string(local->port()) + "/connectkit";
+      "mariadb://author:p%40ss%3Aword@127.0.0.1:" + std::to_string(local->port()) + "/shop";
   ::setenv(kUrlEnv, url.c_str(), 1);
 
   std::unique_ptr<MariaDbServer> db = MariaDbServer::Start();
   EXPECT_EQ(db->backend(), ServiceBackend::kExternal);
   EXPECT_EQ(db->host(), "127.0.0.1");
   EXPECT_EQ(db->port(), local->port());
-  EXPECT_EQ(db->user(), "connectkit");
-  EXPECT_EQ(db->password(), "connectkit");
-  EXPECT_EQ(db->database(), "connectkit");
+  EXPECT_EQ(db->user(), "author");
+  EXPECT_EQ(db->password(), "p@ss:word");
+  EXPECT_EQ(db->database(), "shop");
   EXPECT_TRUE(db->log_path().empty());
   EXPECT_EQ(db->Execute("SELECT v FROM shared").Scalar(), "x");
   EXPECT_THROW(db->Stop(), std::logic_error);
