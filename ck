@@ -14,6 +14,7 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   librdkafka-dev libcpp-httplib-dev nlohmann-json3-dev zlib1g-dev libboost-dev libc++-14-dev libc++abi-14-dev libsimdjson-dev
   openjdk-17-jre-headless maven
+  postgresql-15 libpq-dev mariadb-server libmariadb-dev
 )
 
 CACHE_DIR="${CK_CACHE_DIR:-$HOME/.cache/connectkit}"
@@ -39,9 +40,9 @@ cmd_setup() {
 usage: ./ck setup
 
 Installs every Debian package the project needs (apt-get), idempotently, then fetches the jars the
-integration tests run (Apache Kafka, from Maven Central) into ~/.cache/connectkit/jars with
-tools/ck/fetch_jars.sh. Prints nothing and returns at once when everything is present. Every other
-subcommand runs this first.
+integration tests run (Apache Kafka and ActiveMQ Artemis, from Maven Central) into
+~/.cache/connectkit/jars with tools/ck/fetch_jars.sh. Prints nothing and returns at once when
+everything is present. Every other subcommand runs this first.
 EOF
       return 0 ;;
   esac

@@ -1,11 +1,15 @@
 // Free ports, scratch directories and child processes for the testkit's local services. The child
 // side of fork() only makes async-signal-safe calls (the test may run librdkafka threads), so
-// everything it needs (argv, the log file) is prepared before the fork.
+// everything it needs (argv, the log file, the user to become) is prepared before the fork.
 #include "testkit/services/local_service.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -51,17 +55,43 @@ int PickFreePort() {
   return ntohs(addr.sin_port);
 }
 
-ScratchDir::ScratchDir(const std::string& prefix) {
-  std::string base = "/tmp";
+std::optional<SystemUser> UnprivilegedUserIfRoot(const std::string& name,
+                                                 const std::string& package) {
+  if (::geteuid() != 0) return std::nullopt;
+  std::vector<char> buffer(16384);
+  passwd entry{};
+  passwd* found = nullptr;
+  int error = ::getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found);
+  if (error != 0 || found == nullptr) {
+    throw std::runtime_error("running as root, so the server must run as the system user '" + name +
+                             "', which does not exist" +
+                             (error != 0 ? std::string(" (") + std::strerror(error) + ")" : "") +
+                             "; Debian's " + package + " package creates it: run `./ck setup`");
+  }
+  return SystemUser{name, found->pw_uid, found->pw_gid};
+}
+
+std::string ScratchDir::DefaultBase() {
   for (const char* var : {"TEST_TMPDIR", "TMPDIR"}) {
     const char* value = std::getenv(var);
-    if (value != nullptr && *value != '\0') {
-      base = value;
-      break;
-    }
+    if (value != nullptr && *value != '\0') return value;
   }
-  path_ = base + "/" + prefix + "XXXXXX";
+  return "/tmp";
+}
+
+ScratchDir::ScratchDir(const std::string& prefix, const std::string& base) {
+  path_ = (base.empty() ? DefaultBase() : base) + "/" + prefix + "XXXXXX";
   if (::mkdtemp(path_.data()) == nullptr) throw SystemError("cannot create a directory " + path_);
+}
+
+void ScratchDir::GiveTo(const SystemUser& user) const {
+  auto give = [&](const std::filesystem::path& p) {
+    if (::lchown(p.c_str(), user.uid, user.gid) != 0) {
+      throw SystemError("cannot give " + p.string() + " to user " + user.name);
+    }
+  };
+  give(path_);
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(path_)) give(entry.path());
 }
 
 ScratchDir::~ScratchDir() {
@@ -85,6 +115,38 @@ std::string FindExecutable(const std::string& name) {
   return "";
 }
 
+std::string FindJava(const std::string& service) {
+  const char* home = std::getenv("JAVA_HOME");
+  if (home != nullptr && *home != '\0') {
+    std::string java = FindExecutable(std::string(home) + "/bin/java");
+    if (!java.empty()) return java;
+  }
+  std::string java = FindExecutable("java");
+  if (java.empty()) {
+    const char* path = std::getenv("PATH");
+    throw std::runtime_error(service + ": no `java` on PATH (" + (path != nullptr ? path : "") +
+                             ") nor in $JAVA_HOME/bin; it needs Java 17 or newer (Debian: "
+                             "openjdk-17-jre-headless). Run `./ck setup`.");
+  }
+  return java;
+}
+
+std::string JarCacheDir() {
+  const char* cache = std::getenv("CK_CACHE_DIR");
+  if (cache != nullptr && *cache != '\0') return std::string(cache) + "/jars";
+  std::vector<char> buffer(16384);
+  passwd entry{};
+  passwd* found = nullptr;
+  std::string home;
+  if (::getpwuid_r(::getuid(), &entry, buffer.data(), buffer.size(), &found) == 0 &&
+      found != nullptr && found->pw_dir != nullptr) {
+    home = found->pw_dir;
+  } else if (const char* env = std::getenv("HOME"); env != nullptr) {
+    home = env;
+  }
+  return home + "/.cache/connectkit/jars";
+}
+
 std::string FileTail(const std::string& path, std::size_t max_bytes) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return "";
@@ -101,7 +163,9 @@ std::string FileTail(const std::string& path, std::size_t max_bytes) {
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept
     : pid_(std::exchange(other.pid_, -1)),
       wait_status_(other.wait_status_),
-      reaped_(std::exchange(other.reaped_, false)) {}
+      reaped_(std::exchange(other.reaped_, false)),
+      own_group_(other.own_group_),
+      stop_signal_(other.stop_signal_) {}
 
 ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
   if (this != &other) {
@@ -109,14 +173,16 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
     pid_ = std::exchange(other.pid_, -1);
     wait_status_ = other.wait_status_;
     reaped_ = std::exchange(other.reaped_, false);
+    own_group_ = other.own_group_;
+    stop_signal_ = other.stop_signal_;
   }
   return *this;
 }
 
 ChildProcess::~ChildProcess() { Stop(std::chrono::seconds(10)); }
 
-ChildProcess ChildProcess::Spawn(const std::vector<std::string>& argv,
-                                 const std::string& log_path) {
+ChildProcess ChildProcess::Spawn(const std::vector<std::string>& argv, const std::string& log_path,
+                                 const SpawnOptions& options) {
   if (argv.empty() || argv[0].empty() || argv[0][0] != '/') {
     throw std::invalid_argument("ChildProcess::Spawn: argv[0] must be an absolute path, got '" +
                                 (argv.empty() ? std::string() : argv[0]) + "'");
@@ -136,7 +202,18 @@ ChildProcess ChildProcess::Spawn(const std::vector<std::string>& argv,
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid == 0) {
-    // Child: async-signal-safe calls only. Die with the thread that spawned us, even by SIGKILL.
+    // Child: async-signal-safe calls only.
+    if (options.own_process_group && ::setpgid(0, 0) != 0) ::_exit(127);
+    if (options.run_as.has_value() &&
+        (::setgroups(0, nullptr) != 0 || ::setgid(options.run_as->gid) != 0 ||
+         ::setuid(options.run_as->uid) != 0)) {
+      static const char kSetuidFailed[] = "ChildProcess: cannot switch to the service's user\n";
+      ssize_t ignored = ::write(log_fd, kSetuidFailed, sizeof(kSetuidFailed) - 1);
+      (void)ignored;
+      ::_exit(127);
+    }
+    // Die with the thread that spawned us, even by SIGKILL. After the change of user: that clears
+    // the setting.
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(127);
     sigset_t none;
     ::sigemptyset(&none);
@@ -155,7 +232,21 @@ ChildProcess ChildProcess::Spawn(const std::vector<std::string>& argv,
   ::close(log_fd);
   ::close(null_fd);
   if (pid < 0) throw SystemError("cannot start " + argv[0], fork_error);
-  return ChildProcess(pid);
+  return ChildProcess(pid, options);
+}
+
+void ChildProcess::RunToCompletion(const std::string& what, const std::vector<std::string>& argv,
+                                   const std::string& log_path, std::chrono::milliseconds timeout,
+                                   const SpawnOptions& options) {
+  ChildProcess child = Spawn(argv, log_path, options);
+  bool exited = child.WaitExit(timeout);
+  if (!exited) child.Kill();
+  if (exited && child.exit_status() == 0) return;
+  throw std::runtime_error(
+      what + ": `" + CommandLine(argv) + "` " +
+      (exited ? child.DescribeExit()
+              : "did not finish within " + std::to_string(timeout.count()) + " ms") +
+      "; last lines of " + log_path + ":\n" + FileTail(log_path, 4000));
 }
 
 bool ChildProcess::Running() {
@@ -178,17 +269,25 @@ bool ChildProcess::WaitExit(std::chrono::milliseconds timeout) {
   return true;
 }
 
+void ChildProcess::SendKill() const {
+  if (own_group_) {
+    ::kill(-pid_, SIGKILL);
+  } else {
+    ::kill(pid_, SIGKILL);
+  }
+}
+
 void ChildProcess::Stop(std::chrono::milliseconds grace) {
   if (!Running()) return;
-  ::kill(pid_, SIGTERM);
+  ::kill(pid_, stop_signal_);
   if (WaitExit(grace)) return;
-  ::kill(pid_, SIGKILL);
+  SendKill();
   WaitExit(std::chrono::seconds(30));
 }
 
 void ChildProcess::Kill() {
   if (!Running()) return;
-  ::kill(pid_, SIGKILL);
+  SendKill();
   WaitExit(std::chrono::seconds(30));
 }
 
@@ -203,6 +302,42 @@ std::string ChildProcess::DescribeExit() const {
 
 int ChildProcess::exit_status() const {
   return reaped_ && WIFEXITED(wait_status_) ? WEXITSTATUS(wait_status_) : -1;
+}
+
+std::string CommandLine(const std::vector<std::string>& argv) {
+  std::string line;
+  for (const std::string& arg : argv) {
+    if (!line.empty()) line += ' ';
+    line += arg.find_first_of(" \t'\"") == std::string::npos ? arg : "'" + arg + "'";
+  }
+  return line;
+}
+
+bool CanConnect(const std::string& host, int port, std::chrono::milliseconds timeout) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
+    addrinfo hints{};
+    hints.ai_family = AF_INET;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) return false;
+    addr.sin_addr = reinterpret_cast<const sockaddr_in*>(found->ai_addr)->sin_addr;
+    ::freeaddrinfo(found);
+  }
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return false;
+  bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  if (!connected && errno == EINPROGRESS) {
+    pollfd pfd{fd, POLLOUT, 0};
+    int error = 0;
+    socklen_t len = sizeof(error);
+    connected = ::poll(&pfd, 1, static_cast<int>(timeout.count())) == 1 &&
+                ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == 0 && error == 0;
+  }
+  ::close(fd);
+  return connected;
 }
 
 }  // namespace ck::testkit::services_internal
