@@ -184,7 +184,9 @@ EOF
   mkdir -p "$corpus"
   cp -n runtime/rest/testdata/fuzz_corpus/* "$corpus/"
   log "fuzzing $target for $seconds s; corpus $corpus"
-  "$bin" -max_total_time="$seconds" -print_final_stats=1 -timeout=30 -rss_limit_mb=4096 "$corpus"
+  mkdir -p "$CACHE_DIR/fuzz/crashes"
+  "$bin" -max_total_time="$seconds" -print_final_stats=1 -timeout=30 -rss_limit_mb=4096 \
+    -artifact_prefix="$CACHE_DIR/fuzz/crashes/$target-" "$corpus"
 }
 
 # C and C++ files tracked or new in the working tree.

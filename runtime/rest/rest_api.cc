@@ -20,7 +20,9 @@ struct HttpError {
 HttpResponse Json(int status, const nlohmann::json& body) {
   HttpResponse r;
   r.status = status;
-  r.body = body.dump();
+  // Names and messages may carry bytes of the request that are not UTF-8 (a percent-decoded path,
+  // a parse error quoting the body): they are replaced, never a reason to fail.
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 

@@ -225,6 +225,17 @@ nlohmann::json Worker::Validate(const std::string& plugin, const Properties& con
 }
 
 Properties Worker::ValidatedConfig(const std::string& name, Properties config) const {
+  try {
+    (void)nlohmann::json(name).dump();  // throws unless valid UTF-8
+  } catch (const nlohmann::json::exception&) {
+    throw ConfigFileError("Connector name is not valid UTF-8");
+  }
+  for (const char c : name) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      throw ConfigFileError("Connector name " + nlohmann::json(name).dump() +
+                            " is invalid: it must not contain control characters");
+    }
+  }
   config["name"] = name;
   const std::string cls = GetOr(config, "connector.class");
   const std::string what = "connector " + name;
