@@ -3,11 +3,13 @@
 // with a minimal source connector. Input: the first line is "METHOD /path?query", the rest is the
 // body. RestApi::Handle must answer every input with a status code and a JSON error body, never
 // crash or throw. Run with `./ck fuzz rest [seconds]`; tests/... run the seed corpus.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ck/plugin.h"
@@ -41,7 +43,12 @@ class IdleTask : public ck::SourceTask {
  public:
   std::string version() const override { return "1.0"; }
   void start(const ck::ConfigMap&) override {}
-  std::vector<ck::SourceRecord> poll() override { return {}; }
+  std::vector<ck::SourceRecord> poll() override {
+    // Idle as real sources are: waiting, not spinning (a spinning task thread would allocate
+    // all the time, and libFuzzer's in-process leak check would catch its batches in flight).
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return {};
+  }
   void stop() override {}
 };
 
