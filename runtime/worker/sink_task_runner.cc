@@ -210,7 +210,9 @@ void SinkTaskRunner::Run() {
     }
     status_.Set(TaskState::kRunning);
     Log(Level::kInfo, context_.log_context, "Sink task started");
-    rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(consumer_.get());
+    // Released on every way out, a failure included.
+    const std::unique_ptr<rd_kafka_queue_t, decltype(&rd_kafka_queue_destroy)> queue(
+        rd_kafka_queue_get_consumer(consumer_.get()), &rd_kafka_queue_destroy);
     std::vector<rd_kafka_message_t*> messages(setup_.max_poll_records);
     auto next_commit = std::chrono::steady_clock::now() + setup_.offset_flush_interval;
     while (!stopping_) {
@@ -224,8 +226,8 @@ void SinkTaskRunner::Run() {
         }
       }
       ApplyContextRequests();
-      const ssize_t n = rd_kafka_consume_batch_queue(queue, static_cast<int>(kPollTimeout.count()),
-                                                     messages.data(), messages.size());
+      const ssize_t n = rd_kafka_consume_batch_queue(
+          queue.get(), static_cast<int>(kPollTimeout.count()), messages.data(), messages.size());
       if (!rebalance_error_.empty()) throw std::runtime_error(rebalance_error_);
       std::vector<rd_kafka_message_t*> batch;
       for (ssize_t i = 0; i < n; ++i) {
@@ -246,7 +248,6 @@ void SinkTaskRunner::Run() {
         next_commit = std::chrono::steady_clock::now() + setup_.offset_flush_interval;
       }
     }
-    rd_kafka_queue_destroy(queue);
     Commit(task, true);
     rd_kafka_consumer_close(consumer_.get());  // revokes: close() runs through Rebalance
     task.Call("stop", &ck_sink_task_vtable::stop);
