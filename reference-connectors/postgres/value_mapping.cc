@@ -1,0 +1,560 @@
+// Column converters (see value_mapping.h). Built-in types are recognised by OID without a catalog
+// query; enums, domains and arrays of them go through the lookup. Debezium's schema names and
+// parameters are reproduced exactly; dates and times are computed with <chrono>'s civil calendar,
+// never through the local time zone.
+#include "reference-connectors/postgres/value_mapping.h"
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <string>
+
+#include "ck/errors.h"
+
+namespace ck::postgres {
+namespace {
+
+using Kind = ColumnConverter::Kind;
+
+constexpr int64_t kMicrosPerSecond = 1000000;
+constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
+
+// Debezium's MicroTimestamp values of 'infinity' and '-infinity'.
+constexpr int64_t kPositiveInfinityMicros = 9223372036825200000LL;
+constexpr int64_t kNegativeInfinityMicros = -9223372036832400000LL;
+
+struct BuiltIn {
+  uint32_t oid;
+  const char* name;
+  Kind kind;
+};
+
+// Built-in scalar types, by OID (pg_type.dat).
+constexpr BuiltIn kBuiltIns[] = {
+    {16, "bool", Kind::kBoolean},         {17, "bytea", Kind::kBytes},
+    {18, "char", Kind::kString},          {19, "name", Kind::kString},
+    {20, "int8", Kind::kInt64},           {21, "int2", Kind::kInt16},
+    {23, "int4", Kind::kInt32},           {25, "text", Kind::kString},
+    {26, "oid", Kind::kInt64},            {114, "json", Kind::kJson},
+    {142, "xml", Kind::kXml},             {650, "cidr", Kind::kString},
+    {700, "float4", Kind::kFloat32},      {701, "float8", Kind::kFloat64},
+    {774, "macaddr8", Kind::kString},     {829, "macaddr", Kind::kString},
+    {869, "inet", Kind::kString},         {1042, "bpchar", Kind::kString},
+    {1043, "varchar", Kind::kString},     {1082, "date", Kind::kDate},
+    {1083, "time", Kind::kMicroTime},     {1114, "timestamp", Kind::kMicroTimestamp},
+    {1184, "timestamptz", Kind::kZonedTimestamp},
+    {1186, "interval", Kind::kMicroDuration},
+    {1700, "numeric", Kind::kVariableDecimal},
+    {2950, "uuid", Kind::kUuid},          {3802, "jsonb", Kind::kJson},
+};
+
+// Built-in array types -> element OID.
+constexpr std::pair<uint32_t, uint32_t> kBuiltInArrays[] = {
+    {1000, 16},   {1001, 17},   {1002, 18},   {1003, 19},   {1016, 20},   {1005, 21},
+    {1007, 23},   {1009, 25},   {1028, 26},   {199, 114},   {143, 142},   {651, 650},
+    {1021, 700},  {1022, 701},  {775, 774},   {1040, 829},  {1041, 869},  {1014, 1042},
+    {1015, 1043}, {1182, 1082}, {1183, 1083}, {1115, 1114}, {1185, 1184}, {1187, 1186},
+    {1231, 1700}, {2951, 2950}, {3807, 3802},
+};
+
+[[noreturn]] void Bad(std::string_view what, std::string_view text) {
+  throw DataError(errors_internal::StrCat("Cannot parse PostgreSQL ", what, " value '", text, "'"));
+}
+
+template <typename T>
+T Number(std::string_view s, std::string_view what) {
+  T v{};
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) Bad(what, s);
+  return v;
+}
+
+// Reads exactly `n` digits at `pos`.
+int Digits(std::string_view s, size_t& pos, size_t n, std::string_view what) {
+  if (pos + n > s.size()) Bad(what, s);
+  int v = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const char c = s[pos + i];
+    if (c < '0' || c > '9') Bad(what, s);
+    v = v * 10 + (c - '0');
+  }
+  pos += n;
+  return v;
+}
+
+void Expect(std::string_view s, size_t& pos, char c, std::string_view what) {
+  if (pos >= s.size() || s[pos] != c) Bad(what, s);
+  ++pos;
+}
+
+// "YYYY-MM-DD" at pos (years may have more than 4 digits).
+int64_t DaysAt(std::string_view s, size_t& pos, std::string_view what) {
+  size_t end = pos;
+  while (end < s.size() && s[end] >= '0' && s[end] <= '9') ++end;
+  if (end - pos < 4) Bad(what, s);
+  const int year = Digits(s, pos, end - pos, what);
+  Expect(s, pos, '-', what);
+  const int month = Digits(s, pos, 2, what);
+  Expect(s, pos, '-', what);
+  const int day = Digits(s, pos, 2, what);
+  const std::chrono::year_month_day ymd{std::chrono::year(year),
+                                        std::chrono::month(static_cast<unsigned>(month)),
+                                        std::chrono::day(static_cast<unsigned>(day))};
+  if (!ymd.ok()) Bad(what, s);
+  int64_t days = std::chrono::sys_days(ymd).time_since_epoch().count();
+  if (s.substr(pos) == " BC" || s.ends_with(" BC")) {
+    // 1 BC is year 0 in the proleptic Gregorian calendar.
+    const std::chrono::year_month_day bc{std::chrono::year(1 - year), ymd.month(), ymd.day()};
+    days = std::chrono::sys_days(bc).time_since_epoch().count();
+  }
+  return days;
+}
+
+// "HH:MM:SS[.ffffff]" at pos -> microseconds.
+int64_t TimeAt(std::string_view s, size_t& pos, std::string_view what) {
+  const int h = Digits(s, pos, 2, what);
+  Expect(s, pos, ':', what);
+  const int m = Digits(s, pos, 2, what);
+  Expect(s, pos, ':', what);
+  const int sec = Digits(s, pos, 2, what);
+  int64_t micros = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    int64_t scale = 100000;
+    const size_t start = pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      micros += (s[pos] - '0') * scale;
+      scale /= 10;
+      ++pos;
+    }
+    if (pos == start || pos - start > 6) Bad(what, s);
+  }
+  if (h > 24 || m > 59 || sec > 60) Bad(what, s);
+  return ((h * 60LL + m) * 60 + sec) * kMicrosPerSecond + micros;
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+Value ArrayFromText(const ColumnConverter& element, std::string_view text) {
+  Value::Array out;
+  for (auto& item : text::ParseArray(text)) {
+    out.push_back(item ? element.FromText(*item) : Value());
+  }
+  return Value(std::move(out));
+}
+
+}  // namespace
+
+namespace text {
+
+int32_t ParseDate(std::string_view s) {
+  size_t pos = 0;
+  const int64_t days = DaysAt(s, pos, "date");
+  if (pos != s.size() && s.substr(pos) != " BC") Bad("date", s);
+  return static_cast<int32_t>(days);
+}
+
+int64_t ParseTime(std::string_view s) {
+  size_t pos = 0;
+  const int64_t micros = TimeAt(s, pos, "time");
+  if (pos != s.size()) Bad("time", s);
+  return micros;
+}
+
+int64_t ParseTimestamp(std::string_view s) {
+  if (s == "infinity") return kPositiveInfinityMicros;
+  if (s == "-infinity") return kNegativeInfinityMicros;
+  size_t pos = 0;
+  const int64_t days = DaysAt(s, pos, "timestamp");
+  Expect(s, pos, ' ', "timestamp");
+  const int64_t micros = TimeAt(s, pos, "timestamp");
+  if (pos != s.size() && s.substr(pos) != " BC") Bad("timestamp", s);
+  return days * kMicrosPerDay + micros;
+}
+
+int64_t ParseTimestampTz(std::string_view s) {
+  if (s == "infinity") return kPositiveInfinityMicros;
+  if (s == "-infinity") return kNegativeInfinityMicros;
+  size_t pos = 0;
+  const int64_t days = DaysAt(s, pos, "timestamptz");
+  Expect(s, pos, ' ', "timestamptz");
+  int64_t micros = days * kMicrosPerDay + TimeAt(s, pos, "timestamptz");
+  if (pos >= s.size() || (s[pos] != '+' && s[pos] != '-')) Bad("timestamptz", s);
+  const int sign = s[pos++] == '-' ? -1 : 1;
+  int64_t offset = Digits(s, pos, 2, "timestamptz") * 3600LL;
+  if (pos < s.size() && s[pos] == ':') {
+    ++pos;
+    offset += Digits(s, pos, 2, "timestamptz") * 60LL;
+    if (pos < s.size() && s[pos] == ':') {
+      ++pos;
+      offset += Digits(s, pos, 2, "timestamptz");
+    }
+  }
+  if (pos != s.size() && s.substr(pos) != " BC") Bad("timestamptz", s);
+  micros -= sign * offset * kMicrosPerSecond;
+  return micros;
+}
+
+std::string FormatZoned(int64_t micros, int32_t fraction_digits) {
+  const int64_t days = FloorDiv(micros, kMicrosPerDay);
+  int64_t rest = micros - days * kMicrosPerDay;
+  const std::chrono::year_month_day ymd{std::chrono::sys_days(std::chrono::days(days))};
+  const int64_t frac = rest % kMicrosPerSecond;
+  rest /= kMicrosPerSecond;
+  char buf[64];
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", int(ymd.year()),
+                        unsigned(ymd.month()), unsigned(ymd.day()), int(rest / 3600),
+                        int(rest / 60 % 60), int(rest % 60));
+  std::string out(buf, static_cast<size_t>(n));
+  if (fraction_digits > 0) {
+    char f[8];
+    std::snprintf(f, sizeof f, "%06lld", static_cast<long long>(frac));
+    out.push_back('.');
+    for (int32_t i = 0; i < fraction_digits; ++i) out.push_back(i < 6 ? f[i] : '0');
+  }
+  out.push_back('Z');
+  return out;
+}
+
+int64_t ParseIsoInterval(std::string_view s) {
+  if (s.empty() || s[0] != 'P') Bad("interval", s);
+  double years = 0, months = 0, days = 0, hours = 0, minutes = 0, seconds = 0;
+  bool time_part = false;
+  size_t pos = 1;
+  while (pos < s.size()) {
+    if (s[pos] == 'T') {
+      time_part = true;
+      ++pos;
+      continue;
+    }
+    size_t end = pos;
+    while (end < s.size() && (s[end] == '-' || s[end] == '+' || s[end] == '.' ||
+                              (s[end] >= '0' && s[end] <= '9'))) {
+      ++end;
+    }
+    if (end == pos || end >= s.size()) Bad("interval", s);
+    const double v = Number<double>(s.substr(pos, end - pos), "interval");
+    switch (s[end]) {
+      case 'Y':
+        years = v;
+        break;
+      case 'M':
+        (time_part ? minutes : months) = v;
+        break;
+      case 'W':
+        days += 7 * v;
+        break;
+      case 'D':
+        days += v;
+        break;
+      case 'H':
+        hours = v;
+        break;
+      case 'S':
+        seconds = v;
+        break;
+      default:
+        Bad("interval", s);
+    }
+    pos = end + 1;
+  }
+  // Debezium's MicroDuration.durationMicros with a month of 365.25 / 12 days.
+  const double number_of_days = (years * 12 + months) * (365.25 / 12) + days;
+  const double number_of_seconds = ((number_of_days * 24 + hours) * 60 + minutes) * 60 + seconds;
+  return static_cast<int64_t>(number_of_seconds * 1e6);
+}
+
+Bytes ParseByteaHex(std::string_view s) {
+  if (s.size() < 2 || s[0] != '\\' || s[1] != 'x' || s.size() % 2 != 0) Bad("bytea", s);
+  Bytes out;
+  out.reserve((s.size() - 2) / 2);
+  const auto nibble = [&](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    Bad("bytea", s);
+  };
+  for (size_t i = 2; i < s.size(); i += 2) {
+    out.push_back(static_cast<uint8_t>(nibble(s[i]) * 16 + nibble(s[i + 1])));
+  }
+  return out;
+}
+
+std::vector<std::optional<std::string>> ParseArray(std::string_view s) {
+  std::vector<std::optional<std::string>> out;
+  size_t pos = 0;
+  if (!s.empty() && s[0] == '[') {  // explicit bounds: "[0:1]={...}"
+    pos = s.find('=');
+    if (pos == std::string_view::npos) Bad("array", s);
+    ++pos;
+  }
+  if (pos >= s.size() || s[pos] != '{' || s.back() != '}') Bad("array", s);
+  ++pos;
+  const size_t end = s.size() - 1;
+  if (pos == end) return out;
+  while (pos <= end) {
+    std::string item;
+    bool quoted = false;
+    if (s[pos] == '{') {
+      throw DataError(errors_internal::StrCat(
+          "Multi-dimensional PostgreSQL arrays are not supported: '", s, "'"));
+    }
+    if (s[pos] == '"') {
+      quoted = true;
+      ++pos;
+      while (pos < end && s[pos] != '"') {
+        if (s[pos] == '\\' && pos + 1 < end) ++pos;
+        item.push_back(s[pos++]);
+      }
+      if (pos >= end) Bad("array", s);
+      ++pos;  // closing quote
+    } else {
+      while (pos < end && s[pos] != ',') {
+        if (s[pos] == '\\' && pos + 1 < end) ++pos;
+        item.push_back(s[pos++]);
+      }
+    }
+    if (!quoted && item == "NULL") {
+      out.emplace_back(std::nullopt);
+    } else {
+      out.emplace_back(std::move(item));
+    }
+    if (pos == end) break;
+    if (s[pos] != ',') Bad("array", s);
+    ++pos;
+  }
+  return out;
+}
+
+}  // namespace text
+
+std::optional<ColumnConverter> ColumnConverter::Create(uint32_t oid, int32_t type_mod,
+                                                       const TypeLookup& lookup) {
+  ColumnConverter c;
+  for (const BuiltIn& b : kBuiltIns) {
+    if (b.oid != oid) continue;
+    c.kind_ = b.kind;
+    c.type_name_ = b.name;
+    switch (b.kind) {
+      case Kind::kVariableDecimal:
+        if (type_mod >= 4) {
+          c.kind_ = Kind::kDecimal;
+          c.precision_ = ((type_mod - 4) >> 16) & 0xFFFF;
+          c.scale_ = (type_mod - 4) & 0xFFFF;
+        }
+        break;
+      case Kind::kMicroTime:
+        c.precision_ = type_mod >= 0 ? type_mod : 6;
+        if (c.precision_ <= 3) c.kind_ = Kind::kTime;
+        break;
+      case Kind::kMicroTimestamp:
+        c.precision_ = type_mod >= 0 ? type_mod : 6;
+        if (c.precision_ <= 3) c.kind_ = Kind::kTimestamp;
+        break;
+      case Kind::kZonedTimestamp:
+        c.precision_ = type_mod >= 0 ? type_mod : 6;
+        break;
+      default:
+        break;
+    }
+    return c;
+  }
+  for (const auto& [array_oid, elem_oid] : kBuiltInArrays) {
+    if (array_oid != oid) continue;
+    auto element = Create(elem_oid, type_mod, lookup);
+    if (!element) return std::nullopt;
+    c.kind_ = Kind::kArray;
+    c.type_name_ = "_" + element->type_name_;
+    c.element_ = std::make_shared<const ColumnConverter>(std::move(*element));
+    return c;
+  }
+  const std::optional<PgTypeInfo> info = lookup ? lookup(oid) : std::nullopt;
+  if (!info) return std::nullopt;
+  if (info->typtype == 'e') {
+    c.kind_ = Kind::kEnum;
+    c.type_name_ = info->name;
+    c.enum_labels_ = info->enum_labels;
+    return c;
+  }
+  if (info->typtype == 'd' && info->base_oid != 0) {
+    auto base = Create(info->base_oid, type_mod, lookup);
+    if (base) base->type_name_ = info->name;
+    return base;
+  }
+  if (info->category == 'A' && info->elem_oid != 0) {
+    auto element = Create(info->elem_oid, type_mod, lookup);
+    if (!element) return std::nullopt;
+    c.kind_ = Kind::kArray;
+    c.type_name_ = info->name;
+    c.element_ = std::make_shared<const ColumnConverter>(std::move(*element));
+    return c;
+  }
+  if (info->name == "citext" || info->name == "ltree" || info->name.ends_with("range")) {
+    c.kind_ = Kind::kString;
+    c.type_name_ = info->name;
+    return c;
+  }
+  return std::nullopt;
+}
+
+SchemaBuilder ColumnConverter::Builder() const {
+  switch (kind_) {
+    case Kind::kBoolean:
+      return SchemaBuilder::boolean();
+    case Kind::kInt16:
+      return SchemaBuilder::int16();
+    case Kind::kInt32:
+      return SchemaBuilder::int32();
+    case Kind::kInt64:
+      return SchemaBuilder::int64();
+    case Kind::kFloat32:
+      return SchemaBuilder::float32();
+    case Kind::kFloat64:
+      return SchemaBuilder::float64();
+    case Kind::kDecimal:
+      return Decimal::builder(scale_).parameter("connect.decimal.precision",
+                                                std::to_string(precision_));
+    case Kind::kVariableDecimal:
+      return std::move(SchemaBuilder::struct_()
+                           .name("io.debezium.data.VariableScaleDecimal")
+                           .version(1)
+                           .doc("Variable scaled decimal")
+                           .field("scale", Schema::Int32())
+                           .field("value", Schema::Bytes()));
+    case Kind::kString:
+      return SchemaBuilder::string();
+    case Kind::kJson:
+      return std::move(SchemaBuilder::string().name("io.debezium.data.Json").version(1));
+    case Kind::kXml:
+      return std::move(SchemaBuilder::string().name("io.debezium.data.Xml").version(1));
+    case Kind::kUuid:
+      return std::move(SchemaBuilder::string().name("io.debezium.data.Uuid").version(1));
+    case Kind::kEnum: {
+      std::string allowed;
+      for (const std::string& label : enum_labels_) {
+        if (!allowed.empty()) allowed.push_back(',');
+        allowed += label;
+      }
+      return std::move(
+          SchemaBuilder::string().name("io.debezium.data.Enum").version(1).parameter("allowed",
+                                                                                    allowed));
+    }
+    case Kind::kBytes:
+      return SchemaBuilder::bytes();
+    case Kind::kDate:
+      return std::move(SchemaBuilder::int32().name("io.debezium.time.Date").version(1));
+    case Kind::kTime:
+      return std::move(SchemaBuilder::int32().name("io.debezium.time.Time").version(1));
+    case Kind::kMicroTime:
+      return std::move(SchemaBuilder::int64().name("io.debezium.time.MicroTime").version(1));
+    case Kind::kTimestamp:
+      return std::move(SchemaBuilder::int64().name("io.debezium.time.Timestamp").version(1));
+    case Kind::kMicroTimestamp:
+      return std::move(SchemaBuilder::int64().name("io.debezium.time.MicroTimestamp").version(1));
+    case Kind::kZonedTimestamp:
+      return std::move(SchemaBuilder::string().name("io.debezium.time.ZonedTimestamp").version(1));
+    case Kind::kMicroDuration:
+      return std::move(SchemaBuilder::int64().name("io.debezium.time.MicroDuration").version(1));
+    case Kind::kArray:
+      return SchemaBuilder::array(element_->schema(true));
+  }
+  throw DataError("unreachable column kind");
+}
+
+SchemaPtr ColumnConverter::schema(bool optional) const {
+  SchemaBuilder b = Builder();
+  if (optional) b.optional();
+  return b.build();
+}
+
+Value ColumnConverter::FromText(std::string_view s) const {
+  switch (kind_) {
+    case Kind::kBoolean:
+      if (s == "t") return true;
+      if (s == "f") return false;
+      Bad("boolean", s);
+    case Kind::kInt16:
+      return Number<int16_t>(s, "smallint");
+    case Kind::kInt32:
+      return Number<int32_t>(s, "integer");
+    case Kind::kInt64:
+      return Number<int64_t>(s, "bigint");
+    case Kind::kFloat32:
+    case Kind::kFloat64: {
+      const std::string copy(s);
+      char* end = nullptr;
+      const double d = std::strtod(copy.c_str(), &end);
+      if (end != copy.c_str() + copy.size() || copy.empty()) Bad(type_name_, s);
+      if (kind_ == Kind::kFloat32) return static_cast<float>(d);
+      return d;
+    }
+    case Kind::kDecimal:
+      if (s == "NaN" || s == "Infinity" || s == "-Infinity") return Value();
+      return Decimal::FromString(s, scale_);
+    case Kind::kVariableDecimal: {
+      if (s == "NaN" || s == "Infinity" || s == "-Infinity") return Value();
+      const size_t dot = s.find('.');
+      const int32_t scale = dot == std::string_view::npos ? 0 : static_cast<int32_t>(s.size() - dot - 1);
+      Struct v(Builder().build());
+      v.put("scale", scale);
+      v.put("value", Decimal::FromString(s, scale));
+      return v;
+    }
+    case Kind::kString:
+    case Kind::kJson:
+    case Kind::kXml:
+    case Kind::kUuid:
+    case Kind::kEnum:
+      return std::string(s);
+    case Kind::kBytes:
+      return text::ParseByteaHex(s);
+    case Kind::kDate:
+      return text::ParseDate(s);
+    case Kind::kTime:
+      return static_cast<int32_t>(text::ParseTime(s) / 1000);
+    case Kind::kMicroTime:
+      return text::ParseTime(s);
+    case Kind::kTimestamp: {
+      const int64_t micros = text::ParseTimestamp(s);
+      if (micros == kPositiveInfinityMicros || micros == kNegativeInfinityMicros) return micros;
+      return FloorDiv(micros, 1000);
+    }
+    case Kind::kMicroTimestamp:
+      return text::ParseTimestamp(s);
+    case Kind::kZonedTimestamp: {
+      if (s == "infinity" || s == "-infinity") return std::string(s);
+      return text::FormatZoned(text::ParseTimestampTz(s), precision_);
+    }
+    case Kind::kMicroDuration:
+      return text::ParseIsoInterval(s);
+    case Kind::kArray:
+      return ArrayFromText(*element_, s);
+  }
+  Bad(type_name_, s);
+}
+
+Value ColumnConverter::Unavailable() const {
+  switch (kind_) {
+    case Kind::kString:
+    case Kind::kJson:
+    case Kind::kXml:
+    case Kind::kEnum:
+      return std::string(kUnavailableValuePlaceholder);
+    case Kind::kBytes: {
+      const std::string_view p = kUnavailableValuePlaceholder;
+      return Bytes(p.begin(), p.end());
+    }
+    case Kind::kArray: {
+      Value element = element_->Unavailable();
+      if (element.is_null()) return Value();
+      return Value::Array{std::move(element)};
+    }
+    default:
+      return Value();
+  }
+}
+
+}  // namespace ck::postgres

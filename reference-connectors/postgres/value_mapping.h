@@ -1,0 +1,117 @@
+// How PostgreSQL column values become Connect values, as Debezium's PostgreSQL connector maps them
+// with its default modes (decimal.handling.mode=precise, time.precision.mode=adaptive,
+// binary.handling.mode=bytes, interval.handling.mode=numeric): a ColumnConverter is chosen once
+// per column from its type OID and modifier (the Relation message's, or pg_attribute's for the
+// snapshot) and then turns each value's text form into a Connect value. Both the streaming and the
+// snapshot read values as text, in the session settings the connector sets (DateStyle=ISO,
+// TimeZone=UTC, IntervalStyle=iso_8601, bytea_output=hex, extra_float_digits=3), which is what
+// the parsers here expect. Types are resolved through a lookup callback so that tests need no
+// server.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ck/schema.h"
+#include "ck/value.h"
+
+namespace ck::postgres {
+
+/// Debezium's placeholder for an unchanged TOASTed value that the server did not send.
+inline constexpr char kUnavailableValuePlaceholder[] = "__debezium_unavailable_value";
+
+/// What the catalog (pg_type, pg_enum) says about a type that is not built in.
+struct PgTypeInfo {
+  std::string name;                      ///< typname.
+  char typtype = 'b';                    ///< 'b' base, 'e' enum, 'd' domain, 'c' composite, ...
+  char category = 'U';                   ///< typcategory; 'A' for arrays.
+  uint32_t elem_oid = 0;                 ///< typelem for arrays.
+  uint32_t base_oid = 0;                 ///< typbasetype for domains.
+  std::vector<std::string> enum_labels;  ///< Enum labels in enumsortorder.
+};
+
+/// Looks a type OID up in the catalog; std::nullopt when there is no such type.
+using TypeLookup = std::function<std::optional<PgTypeInfo>(uint32_t oid)>;
+
+/// Converts the text form of one column's values.
+class ColumnConverter {
+ public:
+  /// The Connect representation chosen for a column.
+  enum class Kind {
+    kBoolean,
+    kInt16,
+    kInt32,
+    kInt64,
+    kFloat32,
+    kFloat64,
+    kDecimal,          ///< org.apache.kafka.connect.data.Decimal (numeric(p,s)).
+    kVariableDecimal,  ///< io.debezium.data.VariableScaleDecimal (numeric without scale).
+    kString,
+    kJson,  ///< io.debezium.data.Json
+    kXml,   ///< io.debezium.data.Xml
+    kUuid,  ///< io.debezium.data.Uuid
+    kEnum,  ///< io.debezium.data.Enum
+    kBytes,
+    kDate,             ///< io.debezium.time.Date
+    kTime,             ///< io.debezium.time.Time (ms, precision <= 3)
+    kMicroTime,        ///< io.debezium.time.MicroTime
+    kTimestamp,        ///< io.debezium.time.Timestamp (ms, precision <= 3)
+    kMicroTimestamp,   ///< io.debezium.time.MicroTimestamp
+    kZonedTimestamp,   ///< io.debezium.time.ZonedTimestamp (string, UTC)
+    kMicroDuration,    ///< io.debezium.time.MicroDuration
+    kArray,
+  };
+
+  /// The converter of a column of type `oid` with modifier `type_mod`, or std::nullopt when the
+  /// type is not supported (Debezium leaves such columns out of events).
+  static std::optional<ColumnConverter> Create(uint32_t oid, int32_t type_mod,
+                                               const TypeLookup& lookup);
+
+  Kind kind() const { return kind_; }
+  /// The field schema: optional for nullable columns, required otherwise.
+  SchemaPtr schema(bool optional) const;
+  /// The Connect value of the text form `text`. Throws ck::DataError naming the type and value
+  /// when the text cannot be parsed.
+  Value FromText(std::string_view text) const;
+  /// The value standing for an unchanged TOASTed value: the placeholder for strings, its bytes
+  /// for byte arrays, a one-element array of it for string arrays, null otherwise.
+  Value Unavailable() const;
+
+ private:
+  ColumnConverter() = default;
+  SchemaBuilder Builder() const;
+
+  Kind kind_ = Kind::kString;
+  std::string type_name_;
+  int32_t scale_ = 0;
+  int32_t precision_ = 0;  // numeric precision, or fractional digits of times
+  std::vector<std::string> enum_labels_;
+  std::shared_ptr<const ColumnConverter> element_;
+};
+
+/// Parsers of PostgreSQL's text forms, exposed for tests. Each throws ck::DataError on bad input.
+namespace text {
+/// "2024-02-29" -> days since 1970-01-01.
+int32_t ParseDate(std::string_view s);
+/// "13:45:30.123456" -> microseconds past midnight.
+int64_t ParseTime(std::string_view s);
+/// "2024-02-29 13:45:30.123456" -> microseconds since the epoch, the wall clock read as UTC.
+int64_t ParseTimestamp(std::string_view s);
+/// "2024-02-29 13:45:30.123+02" -> microseconds since the epoch (UTC).
+int64_t ParseTimestampTz(std::string_view s);
+/// Microseconds since the epoch -> "2024-02-29T11:45:30.123000Z" with `fraction_digits` digits.
+std::string FormatZoned(int64_t micros, int32_t fraction_digits);
+/// An ISO 8601 interval ("P1Y2M3DT4H5M6.5S") -> microseconds, a month being 365.25/12 days.
+int64_t ParseIsoInterval(std::string_view s);
+/// "\x01ff" -> bytes.
+Bytes ParseByteaHex(std::string_view s);
+/// A one-dimensional array literal ("{1,NULL,\"a,b\"}") -> its elements (std::nullopt = NULL).
+std::vector<std::optional<std::string>> ParseArray(std::string_view s);
+}  // namespace text
+
+}  // namespace ck::postgres
