@@ -569,7 +569,9 @@ struct TableSchema {
       } else if (v.kind == 'b') {
         throw DataError("Binary tuple values are not requested and not supported");
       }
-      if (value.is_null() && !c.field->schema->optional()) continue;  // e.g. old key tuples
+      if (value.is_null() && !c.field->schema->optional()) {
+        value = c.converter->Fallback();  // e.g. the other columns of an old-key tuple
+      }
       row.put(*c.field, std::move(value));
     }
     return row;
@@ -600,15 +602,16 @@ std::shared_ptr<TableSchema> BuildTableSchema(const std::string& prefix, const s
   SchemaBuilder value = SchemaBuilder::struct_().name(base + ".Value").optional();
   SchemaBuilder key = SchemaBuilder::struct_().name(base + ".Key");
   for (const ColumnInfo& c : columns) {
-    TableSchema::Column col{c.name, ColumnConverter::Create(c.type_oid, c.type_mod, lookup)};
-    if (col.converter) value.field(c.name, col.converter->schema(!c.not_null));
+    TableSchema::Column col{c.name,
+                            ColumnConverter::Create(c.type_oid, c.type_mod, lookup, !c.not_null)};
+    if (col.converter) value.field(c.name, col.converter->schema());
     t->columns.push_back(std::move(col));
   }
   for (const std::string& k : primary_key) {
     for (size_t i = 0; i < t->columns.size(); ++i) {
       if (t->columns[i].name == k && t->columns[i].converter) {
         t->key_columns.push_back(i);
-        key.field(k, t->columns[i].converter->schema(false));
+        key.field(k, t->columns[i].converter->schema());  // primary keys are NOT NULL
       }
     }
   }

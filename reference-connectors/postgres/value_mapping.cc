@@ -332,7 +332,18 @@ std::vector<std::optional<std::string>> ParseArray(std::string_view s) {
 }  // namespace text
 
 std::optional<ColumnConverter> ColumnConverter::Create(uint32_t oid, int32_t type_mod,
-                                                       const TypeLookup& lookup) {
+                                                       const TypeLookup& lookup, bool optional) {
+  std::optional<ColumnConverter> c = Resolve(oid, type_mod, lookup);
+  if (c) {
+    SchemaBuilder b = c->Builder();
+    if (optional) b.optional();
+    c->schema_ = b.build();
+  }
+  return c;
+}
+
+std::optional<ColumnConverter> ColumnConverter::Resolve(uint32_t oid, int32_t type_mod,
+                                                        const TypeLookup& lookup) {
   ColumnConverter c;
   for (const BuiltIn& b : kBuiltIns) {
     if (b.oid != oid) continue;
@@ -364,7 +375,7 @@ std::optional<ColumnConverter> ColumnConverter::Create(uint32_t oid, int32_t typ
   }
   for (const auto& [array_oid, elem_oid] : kBuiltInArrays) {
     if (array_oid != oid) continue;
-    auto element = Create(elem_oid, type_mod, lookup);
+    auto element = Create(elem_oid, type_mod, lookup, true);
     if (!element) return std::nullopt;
     c.kind_ = Kind::kArray;
     c.type_name_ = "_" + element->type_name_;
@@ -380,12 +391,12 @@ std::optional<ColumnConverter> ColumnConverter::Create(uint32_t oid, int32_t typ
     return c;
   }
   if (info->typtype == 'd' && info->base_oid != 0) {
-    auto base = Create(info->base_oid, type_mod, lookup);
+    auto base = Resolve(info->base_oid, type_mod, lookup);
     if (base) base->type_name_ = info->name;
     return base;
   }
   if (info->category == 'A' && info->elem_oid != 0) {
-    auto element = Create(info->elem_oid, type_mod, lookup);
+    auto element = Create(info->elem_oid, type_mod, lookup, true);
     if (!element) return std::nullopt;
     c.kind_ = Kind::kArray;
     c.type_name_ = info->name;
@@ -459,15 +470,9 @@ SchemaBuilder ColumnConverter::Builder() const {
     case Kind::kMicroDuration:
       return std::move(SchemaBuilder::int64().name("io.debezium.time.MicroDuration").version(1));
     case Kind::kArray:
-      return SchemaBuilder::array(element_->schema(true));
+      return SchemaBuilder::array(element_->schema());
   }
   throw DataError("unreachable column kind");
-}
-
-SchemaPtr ColumnConverter::schema(bool optional) const {
-  SchemaBuilder b = Builder();
-  if (optional) b.optional();
-  return b.build();
 }
 
 Value ColumnConverter::FromText(std::string_view s) const {
@@ -498,7 +503,7 @@ Value ColumnConverter::FromText(std::string_view s) const {
       if (s == "NaN" || s == "Infinity" || s == "-Infinity") return Value();
       const size_t dot = s.find('.');
       const int32_t scale = dot == std::string_view::npos ? 0 : static_cast<int32_t>(s.size() - dot - 1);
-      Struct v(Builder().build());
+      Struct v(schema_);
       v.put("scale", scale);
       v.put("value", Decimal::FromString(s, scale));
       return v;
@@ -554,6 +559,49 @@ Value ColumnConverter::Unavailable() const {
     }
     default:
       return Value();
+  }
+}
+
+}  // namespace ck::postgres
+
+namespace ck::postgres {
+
+Value ColumnConverter::Fallback() const {
+  switch (kind_) {
+    case Kind::kBoolean:
+      return false;
+    case Kind::kInt16:
+      return int16_t{0};
+    case Kind::kInt32:
+    case Kind::kDate:
+    case Kind::kTime:
+      return int32_t{0};
+    case Kind::kInt64:
+    case Kind::kMicroTime:
+    case Kind::kTimestamp:
+    case Kind::kMicroTimestamp:
+    case Kind::kMicroDuration:
+      return int64_t{0};
+    case Kind::kFloat32:
+      return 0.0f;
+    case Kind::kFloat64:
+      return 0.0;
+    case Kind::kDecimal:
+      return Bytes{0};
+    case Kind::kVariableDecimal: {
+      Struct v(schema_);
+      v.put("scale", int32_t{0});
+      v.put("value", Bytes{0});
+      return v;
+    }
+    case Kind::kZonedTimestamp:
+      return text::FormatZoned(0, precision_);
+    case Kind::kBytes:
+      return Bytes{};
+    case Kind::kArray:
+      return Value::Array{};
+    default:
+      return std::string();
   }
 }
 

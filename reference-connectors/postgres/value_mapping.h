@@ -67,31 +67,37 @@ class ColumnConverter {
     kArray,
   };
 
-  /// The converter of a column of type `oid` with modifier `type_mod`, or std::nullopt when the
-  /// type is not supported (Debezium leaves such columns out of events).
+  /// The converter of a column of type `oid` with modifier `type_mod`, nullable or not, or
+  /// std::nullopt when the type is not supported (Debezium leaves such columns out of events).
   static std::optional<ColumnConverter> Create(uint32_t oid, int32_t type_mod,
-                                               const TypeLookup& lookup);
+                                               const TypeLookup& lookup, bool optional);
 
   Kind kind() const { return kind_; }
   /// The field schema: optional for nullable columns, required otherwise.
-  SchemaPtr schema(bool optional) const;
+  const SchemaPtr& schema() const { return schema_; }
   /// The Connect value of the text form `text`. Throws ck::DataError naming the type and value
   /// when the text cannot be parsed.
   Value FromText(std::string_view text) const;
   /// The value standing for an unchanged TOASTed value: the placeholder for strings, its bytes
   /// for byte arrays, a one-element array of it for string arrays, null otherwise.
   Value Unavailable() const;
+  /// The value of a NOT NULL column the server did not send (an old-key tuple's other columns):
+  /// Debezium's fallback, the zero of the type ("" for strings, 0, false, epoch, empty array).
+  Value Fallback() const;
 
  private:
   ColumnConverter() = default;
   SchemaBuilder Builder() const;
+  static std::optional<ColumnConverter> Resolve(uint32_t oid, int32_t type_mod,
+                                                const TypeLookup& lookup);
 
   Kind kind_ = Kind::kString;
   std::string type_name_;
   int32_t scale_ = 0;
   int32_t precision_ = 0;  // numeric precision, or fractional digits of times
   std::vector<std::string> enum_labels_;
-  std::shared_ptr<const ColumnConverter> element_;
+  std::shared_ptr<const ColumnConverter> element_;  // always optional
+  SchemaPtr schema_;
 };
 
 /// Parsers of PostgreSQL's text forms, exposed for tests. Each throws ck::DataError on bad input.

@@ -1,0 +1,320 @@
+// Integration tests of the PostgreSQL CDC task against a real PostgreSQL 15 (testkit's
+// PostgresServer, wal_level=logical), through the plugin's ABI entry point with FakeHost standing
+// in for the runtime: FakeHost keeps the committed offsets, and each test commits what it polled
+// (SetOffset + Commit) the way the runtime does once Kafka acknowledged the records.
+//
+// One server for the whole suite; each test uses its own tables, publication and slot.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ck/abi/ck_abi.h"
+#include "ck/schema.h"
+#include "ck/testkit/fake_host.h"
+#include "ck/testkit/postgres_server.h"
+#include "reference-connectors/postgres/postgres_source.h"
+
+namespace ck::postgres {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using Clock = std::chrono::steady_clock;
+
+class PostgresSourceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { pg_ = testkit::PostgresServer::Start().release(); }
+  static void TearDownTestSuite() {
+    delete pg_;
+    pg_ = nullptr;
+  }
+  void SetUp() override { host_.Load(ck_plugin_entry_v1()); }
+
+  // A configuration capturing `tables` (a table.include.list) with its own slot and publication.
+  ConfigMap Config(const std::string& name, const std::string& tables,
+                   const std::string& snapshot_mode) const {
+    return {{"database.hostname", pg_->host()},
+            {"database.port", std::to_string(pg_->port())},
+            {"database.user", pg_->user()},
+            {"database.password", pg_->password()},
+            {"database.dbname", pg_->database()},
+            {"topic.prefix", "it"},
+            {"slot.name", name + "_slot"},
+            {"publication.name", name + "_pub"},
+            {"publication.autocreate.mode", "filtered"},
+            {"table.include.list", tables},
+            {"snapshot.mode", snapshot_mode},
+            {"poll.interval.ms", "100"},
+            {"status.update.interval.ms", "200"}};
+  }
+
+  std::unique_ptr<testkit::SourceTaskDriver> StartTask(const ConfigMap& config) {
+    auto task = std::make_unique<testkit::SourceTaskDriver>(host_.CreateSourceTask(kTaskClass));
+    task->Start(config);
+    return task;
+  }
+
+  // Polls until `n` records arrived (failing after 20 s), committing after each poll.
+  std::vector<SourceRecord> PollN(testkit::SourceTaskDriver& task, size_t n, bool commit = true) {
+    std::vector<SourceRecord> out;
+    const auto deadline = Clock::now() + std::chrono::seconds(20);
+    while (out.size() < n && Clock::now() < deadline) {
+      std::vector<SourceRecord> batch = task.Poll();
+      for (auto& r : batch) out.push_back(std::move(r));
+      if (commit && !batch.empty()) {
+        host_.SetOffset(out.back().source_partition, out.back().source_offset);
+        task.Commit();
+      }
+    }
+    EXPECT_EQ(out.size(), n);
+    return out;
+  }
+
+  static std::string SlotFlushLsn(const std::string& slot) {
+    return pg_->Execute("SELECT confirmed_flush_lsn - '0/0' FROM pg_replication_slots WHERE "
+                        "slot_name = '" + slot + "'")
+        .Scalar();
+  }
+
+  static testkit::PostgresServer* pg_;
+  testkit::FakeHost host_;
+};
+
+testkit::PostgresServer* PostgresSourceTest::pg_ = nullptr;
+
+const Struct& Env(const SourceRecord& r) { return r.value.as_struct(); }
+const Struct& After(const SourceRecord& r) { return Env(r).get("after").as_struct(); }
+const Struct& Before(const SourceRecord& r) { return Env(r).get("before").as_struct(); }
+const Struct& Src(const SourceRecord& r) { return Env(r).get("source").as_struct(); }
+std::string Op(const SourceRecord& r) { return Env(r).get_string("op"); }
+std::string FieldSchemaName(const Struct& s, const std::string& field) {
+  return s.schema()->field(field)->schema->name();
+}
+int32_t Days(std::chrono::year_month_day d) {
+  return static_cast<int32_t>(std::chrono::sys_days(d).time_since_epoch().count());
+}
+
+TEST_F(PostgresSourceTest, InsertUpdateDeleteMatchDebeziumEventsFieldByField) {
+  pg_->Execute("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')");
+  pg_->Execute(
+      "CREATE TABLE golden (id int PRIMARY KEY, b bool, i2 int2, i8 int8 NOT NULL, f4 float4, "
+      "f8 float8, n numeric(10,2), nv numeric, t text, vc varchar(20), c char(3), by bytea, "
+      "d date, tm time, tm3 time(3), ts timestamp, ts3 timestamp(3), tz timestamptz, "
+      "iv interval, u uuid, j json, jb jsonb, m mood, arr int[], tarr text[])");
+  auto task = StartTask(Config("golden", "public\\.golden", "no_data"));
+  pg_->Execute(
+      "INSERT INTO golden VALUES (1, true, 12, 1234567890123, 1.5, 2.25, 12345.67, 3.14159, "
+      "'hello', 'world', 'ab', '\\x01ff', '2024-02-29', '13:45:30.123456', '13:45:30.123', "
+      "'2024-02-29 13:45:30.123456', '2024-02-29 13:45:30.123', '2024-02-29 13:45:30.5+02', "
+      "'1 year 2 mons 3 days 04:05:06.5', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{\"a\":1}', "
+      "'{\"b\": 2}', 'happy', '{1,2,NULL}', '{\"x y\",z}')");
+  pg_->Execute("UPDATE golden SET t = 'changed' WHERE id = 1");
+  pg_->Execute("DELETE FROM golden WHERE id = 1");
+  const std::vector<SourceRecord> records = PollN(*task, 4);
+  ASSERT_EQ(records.size(), 4u);
+
+  // Insert.
+  const SourceRecord& c = records[0];
+  EXPECT_EQ(c.topic, "it.public.golden");
+  EXPECT_EQ(c.key_schema->name(), "it.public.golden.Key");
+  EXPECT_EQ(c.key.as_struct().get_int32("id"), 1);
+  EXPECT_EQ(c.value_schema->name(), "it.public.golden.Envelope");
+  EXPECT_EQ(c.value_schema->version(), 2);
+  std::vector<std::string> envelope_fields;
+  for (const Field& f : c.value_schema->fields()) envelope_fields.push_back(f.name);
+  EXPECT_THAT(envelope_fields, ElementsAre("before", "after", "source", "op", "ts_ms", "ts_us",
+                                           "ts_ns", "transaction"));
+  EXPECT_EQ(Op(c), "c");
+  EXPECT_TRUE(Env(c).get("before").is_null());
+  const Struct& a = After(c);
+  EXPECT_EQ(a.schema()->name(), "it.public.golden.Value");
+  EXPECT_TRUE(a.schema()->optional());
+  EXPECT_EQ(a.get_int32("id"), 1);
+  EXPECT_FALSE(a.schema()->field("id")->schema->optional());
+  EXPECT_TRUE(a.schema()->field("b")->schema->optional());
+  EXPECT_FALSE(a.schema()->field("i8")->schema->optional());
+  EXPECT_EQ(a.get_boolean("b"), true);
+  EXPECT_EQ(a.get_int16("i2"), 12);
+  EXPECT_EQ(a.get_int64("i8"), 1234567890123);
+  EXPECT_EQ(a.get_float32("f4"), 1.5f);
+  EXPECT_EQ(a.get_float64("f8"), 2.25);
+  EXPECT_EQ(FieldSchemaName(a, "n"), "org.apache.kafka.connect.data.Decimal");
+  EXPECT_EQ(a.schema()->field("n")->schema->parameters().at("scale"), "2");
+  EXPECT_EQ(a.schema()->field("n")->schema->parameters().at("connect.decimal.precision"), "10");
+  EXPECT_EQ(Decimal::ToString(a.get_bytes("n"), 2), "12345.67");
+  EXPECT_EQ(FieldSchemaName(a, "nv"), "io.debezium.data.VariableScaleDecimal");
+  EXPECT_EQ(a.get_struct("nv").get_int32("scale"), 5);
+  EXPECT_EQ(Decimal::ToString(a.get_struct("nv").get_bytes("value"), 5), "3.14159");
+  EXPECT_EQ(a.get_string("t"), "hello");
+  EXPECT_EQ(a.get_string("vc"), "world");
+  EXPECT_EQ(a.get_string("c"), "ab ");
+  EXPECT_EQ(a.get_bytes("by"), (Bytes{0x01, 0xff}));
+  EXPECT_EQ(FieldSchemaName(a, "d"), "io.debezium.time.Date");
+  using std::chrono::February;
+  const int32_t day = Days(std::chrono::year(2024) / February / 29);
+  EXPECT_EQ(a.get_int32("d"), day);
+  EXPECT_EQ(FieldSchemaName(a, "tm"), "io.debezium.time.MicroTime");
+  EXPECT_EQ(a.get_int64("tm"), 49530123456);
+  EXPECT_EQ(FieldSchemaName(a, "tm3"), "io.debezium.time.Time");
+  EXPECT_EQ(a.get_int32("tm3"), 49530123);
+  EXPECT_EQ(FieldSchemaName(a, "ts"), "io.debezium.time.MicroTimestamp");
+  EXPECT_EQ(a.get_int64("ts"), day * 86400000000LL + 49530123456);
+  EXPECT_EQ(FieldSchemaName(a, "ts3"), "io.debezium.time.Timestamp");
+  EXPECT_EQ(a.get_int64("ts3"), day * 86400000LL + 49530123);
+  EXPECT_EQ(FieldSchemaName(a, "tz"), "io.debezium.time.ZonedTimestamp");
+  EXPECT_EQ(a.get_string("tz"), "2024-02-29T11:45:30.500000Z");
+  EXPECT_EQ(FieldSchemaName(a, "iv"), "io.debezium.time.MicroDuration");
+  EXPECT_EQ(a.get_int64("iv"), 37091106500000);  // (14 * 30.4375 + 3) days + 4:05:06.5
+  EXPECT_EQ(FieldSchemaName(a, "u"), "io.debezium.data.Uuid");
+  EXPECT_EQ(a.get_string("u"), "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+  EXPECT_EQ(FieldSchemaName(a, "j"), "io.debezium.data.Json");
+  EXPECT_EQ(a.get_string("j"), "{\"a\":1}");
+  EXPECT_EQ(FieldSchemaName(a, "jb"), "io.debezium.data.Json");
+  EXPECT_EQ(a.get_string("jb"), "{\"b\": 2}");
+  EXPECT_EQ(FieldSchemaName(a, "m"), "io.debezium.data.Enum");
+  EXPECT_EQ(a.schema()->field("m")->schema->parameters().at("allowed"), "sad,ok,happy");
+  EXPECT_EQ(a.get_string("m"), "happy");
+  EXPECT_EQ(a.get_array("arr"), (Value::Array{int32_t{1}, int32_t{2}, Value()}));
+  EXPECT_EQ(a.get_array("tarr"), (Value::Array{"x y", "z"}));
+
+  const Struct& src = Src(c);
+  EXPECT_EQ(src.schema()->name(), "io.debezium.connector.postgresql.Source");
+  EXPECT_EQ(src.get_string("version"), kPostgresVersion);
+  EXPECT_EQ(src.get_string("connector"), "postgresql");
+  EXPECT_EQ(src.get_string("name"), "it");
+  EXPECT_EQ(src.get_string("snapshot"), "false");  // unset; the schema's default
+  EXPECT_EQ(FieldSchemaName(src, "snapshot"), "io.debezium.data.Enum");
+  EXPECT_EQ(src.get_string("db"), "connectkit");
+  EXPECT_EQ(src.get_string("schema"), "public");
+  EXPECT_EQ(src.get_string("table"), "golden");
+  EXPECT_GT(src.get_int64("txId"), 0);
+  EXPECT_GT(src.get_int64("lsn"), 0);
+  EXPECT_TRUE(src.get("xmin").is_null());
+  const nlohmann::json sequence = nlohmann::json::parse(src.get_string("sequence"));
+  ASSERT_EQ(sequence.size(), 2u);
+  EXPECT_EQ(sequence[1], std::to_string(src.get_int64("lsn")));
+  EXPECT_NEAR(static_cast<double>(src.get_int64("ts_ms")),
+              static_cast<double>(Env(c).get_int64("ts_ms")), 60000.0);
+  EXPECT_EQ(c.source_partition, (nlohmann::json{{"server", "it"}}));
+  EXPECT_EQ(c.source_offset.at("lsn"), src.get_int64("lsn"));
+  EXPECT_EQ(c.source_offset.at("txId"), src.get_int64("txId"));
+  for (const char* k : {"lsn_proc", "lsn_commit", "ts_usec"}) {
+    EXPECT_TRUE(c.source_offset.contains(k)) << k;
+  }
+
+  // Update (REPLICA IDENTITY DEFAULT, key unchanged: no before image).
+  EXPECT_EQ(Op(records[1]), "u");
+  EXPECT_TRUE(Env(records[1]).get("before").is_null());
+  EXPECT_EQ(After(records[1]).get_string("t"), "changed");
+  EXPECT_GT(Src(records[1]).get_int64("txId"), src.get_int64("txId"));
+
+  // Delete: the old key in before, then a tombstone.
+  EXPECT_EQ(Op(records[2]), "d");
+  EXPECT_EQ(Before(records[2]).get_int32("id"), 1);
+  EXPECT_TRUE(Env(records[2]).get("after").is_null());
+  EXPECT_EQ(records[2].key.as_struct().get_int32("id"), 1);
+  EXPECT_EQ(records[3].topic, "it.public.golden");
+  EXPECT_EQ(records[3].key.as_struct().get_int32("id"), 1);
+  EXPECT_TRUE(records[3].value.is_null());
+  EXPECT_EQ(records[3].value_schema, nullptr);
+
+  // The slot confirms only what was committed: the last record's lsn_commit.
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  const std::string expected = std::to_string(records[3].source_offset.at("lsn_commit").get<uint64_t>());
+  while (SlotFlushLsn("golden_slot") != expected && Clock::now() < deadline) task->Poll();
+  EXPECT_EQ(SlotFlushLsn("golden_slot"), expected);
+  task->Stop();
+}
+
+TEST_F(PostgresSourceTest, SnapshotThenStreaming) {
+  pg_->Execute("CREATE TABLE snap_a (id int PRIMARY KEY, v text)");
+  pg_->Execute("CREATE TABLE snap_b (v text)");  // no primary key: null keys
+  pg_->Execute("INSERT INTO snap_a VALUES (1, 'a1'), (2, 'a2'), (3, 'a3')");
+  pg_->Execute("INSERT INTO snap_b VALUES ('b1'), ('b2')");
+  auto task = StartTask(Config("snap", "public\\.snap_.*", "initial"));
+  const std::vector<SourceRecord> snap = PollN(*task, 5);
+  ASSERT_EQ(snap.size(), 5u);
+  std::vector<std::string> markers, ops;
+  for (const auto& r : snap) {
+    markers.push_back(Src(r).get_string("snapshot"));
+    ops.push_back(Op(r));
+    EXPECT_EQ(r.source_offset.at("snapshot"), "INITIAL");
+  }
+  EXPECT_THAT(ops, ElementsAre("r", "r", "r", "r", "r"));
+  EXPECT_THAT(markers, ElementsAre("first", "true", "last_in_data_collection",
+                                   "first_in_data_collection", "last"));
+  EXPECT_EQ(snap[0].topic, "it.public.snap_a");
+  EXPECT_EQ(snap[4].topic, "it.public.snap_b");
+  EXPECT_EQ(snap[4].key_schema, nullptr);
+  EXPECT_TRUE(snap[4].key.is_null());
+  EXPECT_EQ(snap[3].source_offset.at("last_snapshot_record"), false);
+  EXPECT_EQ(snap[4].source_offset.at("last_snapshot_record"), true);
+  EXPECT_EQ(snap[4].source_offset.at("snapshot_completed"), true);
+
+  pg_->Execute("INSERT INTO snap_a VALUES (4, 'a4')");
+  const std::vector<SourceRecord> streamed = PollN(*task, 1);
+  ASSERT_EQ(streamed.size(), 1u);
+  EXPECT_EQ(Op(streamed[0]), "c");
+  EXPECT_EQ(After(streamed[0]).get_int32("id"), 4);
+  EXPECT_FALSE(streamed[0].source_offset.contains("snapshot"));
+  task->Stop();
+  task.reset();
+
+  // A restart after the completed snapshot streams on without snapshotting again.
+  pg_->Execute("INSERT INTO snap_a VALUES (5, 'a5')");
+  task = StartTask(Config("snap", "public\\.snap_.*", "initial"));
+  const std::vector<SourceRecord> after_restart = PollN(*task, 1);
+  ASSERT_EQ(after_restart.size(), 1u);
+  EXPECT_EQ(Op(after_restart[0]), "c");
+  EXPECT_EQ(After(after_restart[0]).get_int32("id"), 5);
+  task->Stop();
+}
+
+TEST_F(PostgresSourceTest, RestartFromCommittedOffsetsLosesNothing) {
+  pg_->Execute("CREATE TABLE resume (id int PRIMARY KEY)");
+  auto task = StartTask(Config("resume", "public\\.resume", "no_data"));
+  // Three transactions: 1-10 one row each, 11-40 in one multi-row insert, 41-50 one each.
+  for (int i = 1; i <= 10; ++i) pg_->Execute("INSERT INTO resume VALUES (" + std::to_string(i) + ")");
+  pg_->Execute("INSERT INTO resume SELECT generate_series(11, 40)");
+  for (int i = 41; i <= 50; ++i) pg_->Execute("INSERT INTO resume VALUES (" + std::to_string(i) + ")");
+  // Poll everything, but "Kafka acknowledged" only the first 25 (mid-transaction).
+  std::vector<SourceRecord> first = PollN(*task, 50, /*commit=*/false);
+  ASSERT_EQ(first.size(), 50u);
+  host_.SetOffset(first[24].source_partition, first[24].source_offset);
+  task->Commit();
+  task.reset();  // the task dies without a stop
+
+  auto again = StartTask(Config("resume", "public\\.resume", "no_data"));
+  std::vector<SourceRecord> rest = PollN(*again, 25);
+  std::vector<int32_t> ids;
+  for (const auto& r : rest) ids.push_back(After(r).get_int32("id"));
+  std::vector<int32_t> expected;
+  for (int i = 26; i <= 50; ++i) expected.push_back(i);
+  EXPECT_EQ(ids, expected);
+  // Nothing more arrives: no duplicates.
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(again->Poll().empty());
+  again->Stop();
+}
+
+TEST_F(PostgresSourceTest, ValidationNamesUnsupportedKeysAndValues) {
+  testkit::ConnectorDriver connector = host_.CreateConnector(kConnectorClass);
+  ConfigMap config = Config("v", "public\\.x", "initial");
+  config["plugin.name"] = "decoderbufs";
+  config["column.include.list"] = "public.x.a";
+  config["decimal.handling.mode"] = "double";
+  const std::string result = connector.Validate(config).dump();
+  EXPECT_THAT(result, HasSubstr("only pgoutput"));
+  EXPECT_THAT(result, HasSubstr("column.include.list is not supported"));
+  EXPECT_THAT(result, HasSubstr("Invalid value double for configuration decimal.handling.mode"));
+  config.erase("column.include.list");
+  config.erase("decimal.handling.mode");
+  EXPECT_THROW(connector.Start(config), std::exception);
+}
+
+}  // namespace
+}  // namespace ck::postgres
