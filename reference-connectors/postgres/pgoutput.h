@@ -24,10 +24,10 @@ std::optional<uint64_t> ParseLsn(std::string_view text);
 
 /// One column of a Relation message.
 struct RelationColumn {
-  bool key = false;      ///< Part of the replica identity key.
-  std::string name;      ///< Column name.
-  uint32_t type_oid = 0; ///< Type OID.
-  int32_t type_mod = -1; ///< Type modifier (atttypmod).
+  bool key = false;       ///< Part of the replica identity key.
+  std::string name;       ///< Column name.
+  uint32_t type_oid = 0;  ///< Type OID.
+  int32_t type_mod = -1;  ///< Type modifier (atttypmod).
 };
 
 /// 'R': describes a table before the first change of it in a session, and after it changed.

@@ -89,8 +89,7 @@ TEST(PgOutputTest, RelationListsColumnsWithKeyFlagsTypesAndModifiers) {
 }
 
 TEST(PgOutputTest, InsertCarriesTextNullAndUnchangedToastValues) {
-  const auto m = DecodePgOutput(
-      Msg('I').I32(7).U8('N').I16(3).Text("42").U8('n').U8('u').str());
+  const auto m = DecodePgOutput(Msg('I').I32(7).U8('N').I16(3).Text("42").U8('n').U8('u').str());
   const auto& i = std::get<InsertMessage>(m);
   EXPECT_EQ(i.relid, 7u);
   ASSERT_EQ(i.new_tuple.size(), 3u);
@@ -101,14 +100,14 @@ TEST(PgOutputTest, InsertCarriesTextNullAndUnchangedToastValues) {
 }
 
 TEST(PgOutputTest, UpdateWithAndWithoutOldTuple) {
-  const auto plain = std::get<UpdateMessage>(
-      DecodePgOutput(Msg('U').I32(7).U8('N').I16(1).Text("b").str()));
+  const auto plain =
+      std::get<UpdateMessage>(DecodePgOutput(Msg('U').I32(7).U8('N').I16(1).Text("b").str()));
   EXPECT_EQ(plain.old_kind, 0);
   EXPECT_TRUE(plain.old_tuple.empty());
   EXPECT_EQ(plain.new_tuple[0].data, "b");
 
-  const auto full = std::get<UpdateMessage>(DecodePgOutput(
-      Msg('U').I32(7).U8('O').I16(1).Text("a").U8('N').I16(1).Text("b").str()));
+  const auto full = std::get<UpdateMessage>(
+      DecodePgOutput(Msg('U').I32(7).U8('O').I16(1).Text("a").U8('N').I16(1).Text("b").str()));
   EXPECT_EQ(full.old_kind, 'O');
   EXPECT_EQ(full.old_tuple[0].data, "a");
   EXPECT_EQ(full.new_tuple[0].data, "b");
@@ -120,8 +119,8 @@ TEST(PgOutputTest, UpdateWithAndWithoutOldTuple) {
 }
 
 TEST(PgOutputTest, DeleteTruncateTypeOriginAndMessage) {
-  const auto d = std::get<DeleteMessage>(
-      DecodePgOutput(Msg('D').I32(9).U8('K').I16(1).Text("5").str()));
+  const auto d =
+      std::get<DeleteMessage>(DecodePgOutput(Msg('D').I32(9).U8('K').I16(1).Text("5").str()));
   EXPECT_EQ(d.relid, 9u);
   EXPECT_EQ(d.old_kind, 'K');
   EXPECT_EQ(d.old_tuple[0].data, "5");
@@ -131,7 +130,8 @@ TEST(PgOutputTest, DeleteTruncateTypeOriginAndMessage) {
   EXPECT_EQ(t.options, 1);
   EXPECT_EQ(t.relids, (std::vector<uint32_t>{9, 10}));
 
-  const auto y = std::get<TypeMessage>(DecodePgOutput(Msg('Y').I32(30000).Str("public").Str("mood").str()));
+  const auto y =
+      std::get<TypeMessage>(DecodePgOutput(Msg('Y').I32(30000).Str("public").Str("mood").str()));
   EXPECT_EQ(y.oid, 30000u);
   EXPECT_EQ(y.name, "mood");
 

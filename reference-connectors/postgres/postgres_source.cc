@@ -83,22 +83,35 @@ constexpr char kSnapshotAllowed[] =
 
 // Debezium keys with behaviour this connector does not implement: set, they are reported.
 constexpr const char* kUnsupportedKeys[] = {
-    "column.include.list",       "column.exclude.list",
-    "message.key.columns",       "provide.transaction.metadata",
+    "column.include.list",
+    "column.exclude.list",
+    "message.key.columns",
+    "provide.transaction.metadata",
     "snapshot.select.statement.overrides",
     "snapshot.include.collection.list",
-    "signal.data.collection",    "replica.identity.autoset.values",
-    "heartbeat.action.query",    "column.propagate.source.type",
+    "signal.data.collection",
+    "replica.identity.autoset.values",
+    "heartbeat.action.query",
+    "column.propagate.source.type",
     "datatype.propagate.source.type",
-    "hstore.handling.mode",      "include.unknown.datatypes",
-    "publish.via.partition.root", "converters",
-    "snapshot.custom.class",     "message.prefix.include.list",
-    "message.prefix.exclude.list", "table.ignore.builtin",
-    "schema.name.adjustment.mode", "field.name.adjustment.mode",
-    "unavailable.value.placeholder", "money.fraction.digits",
-    "slot.stream.params",        "slot.failover",
-    "database.sslmode",          "database.initial.statements",
-    "event.processing.failure.handling.mode", "lsn.flush.mode",
+    "hstore.handling.mode",
+    "include.unknown.datatypes",
+    "publish.via.partition.root",
+    "converters",
+    "snapshot.custom.class",
+    "message.prefix.include.list",
+    "message.prefix.exclude.list",
+    "table.ignore.builtin",
+    "schema.name.adjustment.mode",
+    "field.name.adjustment.mode",
+    "unavailable.value.placeholder",
+    "money.fraction.digits",
+    "slot.stream.params",
+    "slot.failover",
+    "database.sslmode",
+    "database.initial.statements",
+    "event.processing.failure.handling.mode",
+    "lsn.flush.mode",
 };
 
 // Keys whose only supported value is Debezium's default.
@@ -189,12 +202,13 @@ ConfigDef MakeConfigDef() {
                .default_value(false)
                .importance(Importance::kLow)
                .doc("Whether the task drops the slot when it stops."));
-  d.define(ConfigDef::Key(kHeartbeatInterval, ConfigType::kLong)
-               .default_value(int64_t{0})
-               .validator(Range::AtLeast(0))
-               .importance(Importance::kLow)
-               .doc("Milliseconds between heartbeat records on __debezium-heartbeat.<prefix>, which "
-                    "let offsets and the slot advance while captured tables are idle. 0 = off."));
+  d.define(
+      ConfigDef::Key(kHeartbeatInterval, ConfigType::kLong)
+          .default_value(int64_t{0})
+          .validator(Range::AtLeast(0))
+          .importance(Importance::kLow)
+          .doc("Milliseconds between heartbeat records on __debezium-heartbeat.<prefix>, which "
+               "let offsets and the slot advance while captured tables are idle. 0 = off."));
   str(kHeartbeatPrefix, "__debezium-heartbeat", Importance::kLow, "Prefix of the heartbeat topic.");
   for (const auto& [key, value] : kDefaultOnly) {
     d.define(ConfigDef::Key(key, ConfigType::kString)
@@ -228,7 +242,8 @@ class Patterns {
       const std::string anchored = "^(" + p + ")$";
       if (regcomp(raw, anchored.c_str(), REG_EXTENDED | REG_NOSUB) != 0) {
         delete raw;
-        throw ConfigError(key, text, "'" + p + "' is not a valid POSIX extended regular expression");
+        throw ConfigError(key, text,
+                          "'" + p + "' is not a valid POSIX extended regular expression");
       }
       std::shared_ptr<regex_t> regex(raw, [](regex_t* r) {
         regfree(r);
@@ -239,8 +254,9 @@ class Patterns {
   }
   bool empty() const { return regexes_.empty(); }
   bool Matches(const std::string& s) const {
-    return std::any_of(regexes_.begin(), regexes_.end(),
-                       [&](const auto& r) { return regexec(r.get(), s.c_str(), 0, nullptr, 0) == 0; });
+    return std::any_of(regexes_.begin(), regexes_.end(), [&](const auto& r) {
+      return regexec(r.get(), s.c_str(), 0, nullptr, 0) == 0;
+    });
   }
 
  private:
@@ -256,11 +272,11 @@ std::vector<std::pair<std::string, std::string>> CrossKeyProblems(const ConfigMa
   };
   for (const char* key : kUnsupportedKeys) {
     if (const auto it = props.find(key); it != props.end()) {
-      problems.emplace_back(key, ConfigError(key, it->second,
-                                             std::string(key) +
-                                                 " is not supported by this connector yet; "
-                                                 "remove the key")
-                                     .what());
+      problems.emplace_back(
+          key, ConfigError(key, it->second,
+                           std::string(key) + " is not supported by this connector yet; "
+                                              "remove the key")
+                   .what());
     }
   }
   if (const auto it = props.find(kPluginName); it != props.end() && it->second != "pgoutput") {
@@ -292,10 +308,10 @@ std::vector<std::pair<std::string, std::string>> CrossKeyProblems(const ConfigMa
   if (const auto it = props.find(kSkippedOps); it != props.end()) {
     for (const std::string& op : SplitList(it->second)) {
       if (op != "c" && op != "u" && op != "d" && op != "t" && op != "none") {
-        problems.emplace_back(kSkippedOps,
-                              ConfigError(kSkippedOps, it->second,
-                                          "'" + op + "' is not an operation; use c, u, d, t or none")
-                                  .what());
+        problems.emplace_back(
+            kSkippedOps, ConfigError(kSkippedOps, it->second,
+                                     "'" + op + "' is not an operation; use c, u, d, t or none")
+                             .what());
       }
     }
   }
@@ -422,11 +438,11 @@ class PgConnection {
         "-c DateStyle=ISO -c TimeZone=UTC -c IntervalStyle=iso_8601 -c extra_float_digits=3 "
         "-c bytea_output=hex";
     const std::string port = std::to_string(s.port);
-    std::vector<const char*> keys = {"host", "port", "user", "dbname", "options",
-                                     "application_name", "connect_timeout"};
-    std::vector<const char*> values = {s.host.c_str(),  port.c_str(),  s.user.c_str(),
-                                       s.dbname.c_str(), options.c_str(), "connectkit-postgres",
-                                       "10"};
+    std::vector<const char*> keys = {
+        "host", "port", "user", "dbname", "options", "application_name", "connect_timeout"};
+    std::vector<const char*> values = {
+        s.host.c_str(),        port.c_str(), s.user.c_str(), s.dbname.c_str(), options.c_str(),
+        "connectkit-postgres", "10"};
     if (!s.password.empty()) {
       keys.push_back("password");
       values.push_back(s.password.c_str());
@@ -455,6 +471,7 @@ class PgConnection {
 
   ResultPtr Exec(const std::string& sql, const std::vector<std::string>& params = {}) {
     std::vector<const char*> p;
+    p.reserve(params.size());
     for (const auto& s : params) p.push_back(s.c_str());
     ResultPtr r(params.empty() ? PQexec(conn_, sql.c_str())
                                : PQexecParams(conn_, sql.c_str(), static_cast<int>(p.size()),
@@ -463,7 +480,8 @@ class PgConnection {
     const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_COPY_BOTH) {
       const std::string error = Trim(r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_));
-      if (PQstatus(conn_) != CONNECTION_OK) throw ConnectionLost("PostgreSQL connection lost: " + error);
+      if (PQstatus(conn_) != CONNECTION_OK)
+        throw ConnectionLost("PostgreSQL connection lost: " + error);
       throw ConnectError("PostgreSQL statement failed: " + sql + ": " + error);
     }
     return r;
@@ -546,8 +564,8 @@ struct TableSchema {
     std::optional<ColumnConverter> converter;  // none: unsupported type, left out
     const Field* field = nullptr;
   };
-  std::vector<Column> columns;          // in table order, as tuples carry them
-  std::vector<size_t> key_columns;      // indexes into columns, in primary key order
+  std::vector<Column> columns;      // in table order, as tuples carry them
+  std::vector<size_t> key_columns;  // indexes into columns, in primary key order
   SchemaPtr key_schema, value_schema, envelope_schema;
 
   Struct Row(const Tuple& tuple) const {
@@ -761,7 +779,9 @@ void PostgresTaskImpl::ReadOffset() {
     throw ConnectError("The committed offset of " + partition_.dump() + " is " + o.dump() +
                        "; expected an object with a numeric \"lsn\"");
   }
-  const auto flag = [&](const char* k) { return o.contains(k) && o.at(k).is_boolean() && o.at(k).get<bool>(); };
+  const auto flag = [&](const char* k) {
+    return o.contains(k) && o.at(k).is_boolean() && o.at(k).get<bool>();
+  };
   snapshot_done_ = !o.contains(kSnapshot) || flag(kSnapshotCompleted) || flag(kLastSnapshotRecord);
   Resume r;
   r.lsn = o.at(kLsn).get<uint64_t>();
@@ -784,8 +804,8 @@ void PostgresTaskImpl::Connect(bool first) {
                          "; logical decoding needs wal_level=logical (set it in postgresql.conf "
                          "and restart the server)");
     }
-    ResultPtr role = sql_->Exec(
-        "SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user");
+    ResultPtr role =
+        sql_->Exec("SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user");
     if (PQntuples(role.get()) == 1 && Cell(role.get(), 0, 0) != "t") {
       throw ConnectError("User " + s_.user +
                          " may not replicate; grant it the REPLICATION attribute (ALTER ROLE " +
@@ -820,8 +840,8 @@ void PostgresTaskImpl::Connect(bool first) {
   if (mode == "when_needed") snapshot = !snapshot_done_ || !slot_exists;
   const bool streamed_before = committed_offset_.has_value() && snapshot_done_;
   if (streamed_before && !slot_exists && !snapshot) {
-    throw ConnectError("Replication slot " + s_.slot + " does not exist, but the committed offset " +
-                       committed_offset_->dump() +
+    throw ConnectError("Replication slot " + s_.slot +
+                       " does not exist, but the committed offset " + committed_offset_->dump() +
                        " needs it to resume without losing changes; restore the slot, or set "
                        "snapshot.mode=when_needed to take a new snapshot");
   }
@@ -834,9 +854,9 @@ void PostgresTaskImpl::Connect(bool first) {
   }
   const bool created = !slot_exists;
   if (created) {
-    ResultPtr created_slot = repl_->Exec("CREATE_REPLICATION_SLOT " + QuoteIdent(s_.slot) +
-                                    " LOGICAL pgoutput " +
-                                    (snapshot ? "EXPORT_SNAPSHOT" : "NOEXPORT_SNAPSHOT"));
+    ResultPtr created_slot =
+        repl_->Exec("CREATE_REPLICATION_SLOT " + QuoteIdent(s_.slot) + " LOGICAL pgoutput " +
+                    (snapshot ? "EXPORT_SNAPSHOT" : "NOEXPORT_SNAPSHOT"));
     const auto lsn = ParseLsn(Cell(created_slot.get(), 0, 1));
     if (!lsn) throw ConnectError("CREATE_REPLICATION_SLOT returned no consistent point");
     stream_start_ = *lsn;
@@ -879,7 +899,8 @@ void PostgresTaskImpl::Close() {
   sql_.reset();
 }
 
-std::vector<std::pair<uint32_t, std::pair<std::string, std::string>>> PostgresTaskImpl::ListTables() {
+std::vector<std::pair<uint32_t, std::pair<std::string, std::string>>>
+PostgresTaskImpl::ListTables() {
   ResultPtr r = sql_->Exec(
       "SELECT c.oid, n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
       "c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', "
@@ -896,8 +917,8 @@ std::vector<std::pair<uint32_t, std::pair<std::string, std::string>>> PostgresTa
 }
 
 void PostgresTaskImpl::SetUpPublication() {
-  ResultPtr r = sql_->Exec("SELECT puballtables FROM pg_publication WHERE pubname = $1",
-                           {s_.publication});
+  ResultPtr r =
+      sql_->Exec("SELECT puballtables FROM pg_publication WHERE pubname = $1", {s_.publication});
   const bool exists = PQntuples(r.get()) == 1;
   if (s_.publication_mode == "disabled") {
     if (!exists) {
@@ -928,8 +949,9 @@ void PostgresTaskImpl::SetUpPublication() {
     tables += (tables.empty() ? "" : ", ") + QuoteIdent(name.first) + "." + QuoteIdent(name.second);
   }
   if (tables.empty()) {
-    throw ConnectError("publication.autocreate.mode is filtered but no table matches the "
-                       "include/exclude lists");
+    throw ConnectError(
+        "publication.autocreate.mode is filtered but no table matches the "
+        "include/exclude lists");
   }
   if (!exists) {
     sql_->Exec("CREATE PUBLICATION " + QuoteIdent(s_.publication) + " FOR TABLE " + tables + with);
@@ -999,10 +1021,11 @@ std::shared_ptr<TableSchema> PostgresTaskImpl::LoadTable(
       "array_position(i.indkey::int2[], a.attnum)",
       {id});
   std::vector<std::string> key;
+  key.reserve(static_cast<size_t>(PQntuples(pk.get())));
   for (int i = 0; i < PQntuples(pk.get()); ++i) key.push_back(Cell(pk.get(), i, 0));
   const TypeLookup lookup = [this](uint32_t oid) { return LookupType(oid); };
-  auto t = BuildTableSchema(s_.prefix, schema, table, columns, key, lookup,
-                            s_.Captured(schema, table));
+  auto t =
+      BuildTableSchema(s_.prefix, schema, table, columns, key, lookup, s_.Captured(schema, table));
   for (const auto& c : t->columns) {
     if (!c.converter && t->captured) {
       Log(LogLevel::kWarn, "Column " + schema + "." + table + "." + c.name +
@@ -1022,8 +1045,8 @@ void PostgresTaskImpl::BeginSnapshot(const std::string& exported) {
     std::string cols;
     for (const auto& c : t->columns) cols += (cols.empty() ? "" : ", ") + QuoteIdent(c.name);
     if (cols.empty()) continue;
-    snapshot_tables_.push_back({t, "SELECT " + cols + " FROM " + QuoteIdent(name.first) + "." +
-                                       QuoteIdent(name.second)});
+    snapshot_tables_.push_back(
+        {t, "SELECT " + cols + " FROM " + QuoteIdent(name.first) + "." + QuoteIdent(name.second)});
   }
   ResultPtr xid = sql_->Exec("SELECT txid_snapshot_xmin(txid_current_snapshot())");
   snapshot_xid_ = static_cast<uint32_t>(std::stoull(Cell(xid.get(), 0, 0)));
@@ -1047,12 +1070,9 @@ void PostgresTaskImpl::EmitSnapshotRow(PendingSnapshotRow& p, bool very_last,
     marker = "last_in_data_collection";
   }
   snapshot_first_ = false;
-  nlohmann::json offset = {{kLsn, stream_start_},
-                           {kLsnCommit, stream_start_},
-                           {kTxId, *snapshot_xid_},
-                           {kTsUsec, snapshot_ts_us_},
-                           {kSnapshot, "INITIAL"},
-                           {kLastSnapshotRecord, very_last},
+  nlohmann::json offset = {{kLsn, stream_start_},          {kLsnCommit, stream_start_},
+                           {kTxId, *snapshot_xid_},        {kTsUsec, snapshot_ts_us_},
+                           {kSnapshot, "INITIAL"},         {kLastSnapshotRecord, very_last},
                            {kSnapshotCompleted, very_last}};
   Value key = p.table->Key(p.row);
   SourceRecord r = Change(*p.table, "r", Value(), Value(std::move(p.row)),
@@ -1083,7 +1103,8 @@ void PostgresTaskImpl::SnapshotBatch(std::vector<SourceRecord>& out) {
       cursor_open_ = true;
       snapshot_table_started_ = false;
     }
-    ResultPtr rows = sql_->Exec("FETCH FORWARD " + std::to_string(s_.max_batch) + " FROM ck_snapshot");
+    ResultPtr rows =
+        sql_->Exec("FETCH FORWARD " + std::to_string(s_.max_batch) + " FROM ck_snapshot");
     const int n = PQntuples(rows.get());
     for (int i = 0; i < n; ++i) {
       Tuple tuple(t.schema->columns.size());
@@ -1097,7 +1118,8 @@ void PostgresTaskImpl::SnapshotBatch(std::vector<SourceRecord>& out) {
         }
       }
       if (pending_) EmitSnapshotRow(*pending_, false, out);
-      pending_.emplace(PendingSnapshotRow{t.schema, t.schema->Row(tuple), !snapshot_table_started_});
+      pending_.emplace(
+          PendingSnapshotRow{t.schema, t.schema->Row(tuple), !snapshot_table_started_});
       snapshot_table_started_ = true;
     }
     if (n < s_.max_batch) {
@@ -1116,7 +1138,8 @@ void PostgresTaskImpl::StartStreaming() {
   repl_->Exec("START_REPLICATION SLOT " + QuoteIdent(s_.slot) + " LOGICAL " + start +
               " (proto_version '1', publication_names " + QuoteLiteral(QuoteIdent(s_.publication)) +
               ")");
-  if (PQsetnonblocking(repl_->get(), 1) != 0) repl_->ThrowLost("Cannot make the stream non-blocking");
+  if (PQsetnonblocking(repl_->get(), 1) != 0)
+    repl_->ThrowLost("Cannot make the stream non-blocking");
   phase_ = Phase::kStreaming;
   in_txn_ = false;
   next_status_ = Clock::now();
@@ -1142,8 +1165,11 @@ void PostgresTaskImpl::SendStatus(bool reply_requested) {
 }
 
 nlohmann::json PostgresTaskImpl::StreamOffset(uint64_t lsn, int64_t events) const {
-  return {{kLsn, lsn},          {kLsnProc, lsn},       {kLsnCommit, last_commit_end_},
-          {kTxId, txn_.xid},    {kTsUsec, txn_.commit_time_us},
+  return {{kLsn, lsn},
+          {kLsnProc, lsn},
+          {kLsnCommit, last_commit_end_},
+          {kTxId, txn_.xid},
+          {kTsUsec, txn_.commit_time_us},
           {kEventsAtLsn, events}};
 }
 
@@ -1156,7 +1182,9 @@ Struct PostgresTaskImpl::Source(const TableSchema& t, uint64_t lsn, const char* 
   src.put("ts_ms", ts_us / 1000);
   if (snapshot != nullptr) src.put("snapshot", snapshot);
   src.put("db", s_.dbname);
-  src.put("sequence", "[" + (last_commit_end_ != 0 ? "\"" + std::to_string(last_commit_end_) + "\"" : std::string("null")) +
+  src.put("sequence", "[" +
+                          (last_commit_end_ != 0 ? "\"" + std::to_string(last_commit_end_) + "\""
+                                                 : std::string("null")) +
                           ",\"" + std::to_string(lsn) + "\"]");
   src.put("ts_us", ts_us);
   src.put("ts_ns", ts_us * 1000);
@@ -1213,7 +1241,8 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
     relations_[rel->relid] = LoadTable(rel->relid, rel->schema, rel->table, &rel->columns);
     return;
   }
-  if (std::holds_alternative<TypeMessage>(message) || std::holds_alternative<OriginMessage>(message) ||
+  if (std::holds_alternative<TypeMessage>(message) ||
+      std::holds_alternative<OriginMessage>(message) ||
       std::holds_alternative<LogicalMessage>(message)) {
     return;
   }
@@ -1230,11 +1259,11 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
     return;
   }
   // The offset before this event: what records carry that are not the event's last.
-  const nlohmann::json previous =
-      last_offset_.is_object() && !last_offset_.empty()
-          ? last_offset_
-          : nlohmann::json{{kLsn, last_commit_end_}, {kLsnProc, last_commit_end_},
-                           {kLsnCommit, last_commit_end_}};
+  const nlohmann::json previous = last_offset_.is_object() && !last_offset_.empty()
+                                      ? last_offset_
+                                      : nlohmann::json{{kLsn, last_commit_end_},
+                                                       {kLsnProc, last_commit_end_},
+                                                       {kLsnCommit, last_commit_end_}};
   const nlohmann::json offset = StreamOffset(lsn, events_at_lsn_);
   const auto table_of = [&](uint32_t relid) -> const TableSchema& {
     const auto it = relations_.find(relid);
@@ -1336,8 +1365,10 @@ void PostgresTaskImpl::MaybeHeartbeat(std::vector<SourceRecord>& out) {
   value.put("ts_ms", NowMicros() / 1000);
   r.value = std::move(value);
   r.source_partition = partition_;
-  r.source_offset = {{kLsn, last_commit_end_},  {kLsnProc, last_commit_end_},
-                     {kLsnCommit, last_commit_end_}, {kTsUsec, last_ts_us_}};
+  r.source_offset = {{kLsn, last_commit_end_},
+                     {kLsnProc, last_commit_end_},
+                     {kLsnCommit, last_commit_end_},
+                     {kTsUsec, last_ts_us_}};
   if (last_xid_) r.source_offset[kTxId] = *last_xid_;
   last_offset_ = r.source_offset;
   out.push_back(std::move(r));
@@ -1371,15 +1402,17 @@ void PostgresTaskImpl::StreamBatch(std::vector<SourceRecord>& out) {
     }
     if (n == -1) {
       ResultPtr r(PQgetResult(conn), &PQclear);
-      throw ConnectionLost("The replication stream ended: " +
-                           PgConnection::Trim(r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn)));
+      throw ConnectionLost(
+          "The replication stream ended: " +
+          PgConnection::Trim(r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn)));
     }
     if (n == -2) repl_->ThrowLost("Reading the replication stream failed");
     MaybeHeartbeat(out);
     if (!out.empty() && !in_txn_) return;
     const Clock::time_point now = Clock::now();
     if (now >= deadline && (!out.empty() || !in_txn_)) return;
-    if (now >= deadline + std::chrono::seconds(1)) return;  // a huge transaction: hand out what we have
+    if (now >= deadline + std::chrono::seconds(1))
+      return;  // a huge transaction: hand out what we have
     // Wait for data, at most 100 ms at a time so stop() is noticed.
     const int fd = PQsocket(conn);
     fd_set fds;
@@ -1414,7 +1447,8 @@ std::vector<SourceRecord> PostgresTaskImpl::Poll() {
         StreamBatch(out);
         break;
       case Phase::kIdle:
-        std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(s_.poll_interval_ms, 500)));
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::min<int64_t>(s_.poll_interval_ms, 500)));
         break;
     }
   } catch (const ConnectionLost& e) {
@@ -1442,8 +1476,8 @@ std::vector<SourceRecord> PostgresTaskImpl::Poll() {
     relations_.clear();
     phase_ = Phase::kReconnect;
     reconnect_at_ = Clock::now() + backoff_;
-    Log(LogLevel::kWarn, std::string(e.what()) + "; reconnecting in " +
-                             std::to_string(backoff_.count()) + " ms");
+    Log(LogLevel::kWarn,
+        std::string(e.what()) + "; reconnecting in " + std::to_string(backoff_.count()) + " ms");
     backoff_ = std::min(backoff_ * 2, std::chrono::milliseconds(10000));
   }
   return out;

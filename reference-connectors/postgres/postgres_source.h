@@ -28,7 +28,8 @@ namespace ck::postgres {
 
 /// Class names under which configs name these components.
 inline constexpr char kConnectorClass[] = "io.connectkit.postgresql.PostgresConnector";
-inline constexpr char kDebeziumConnectorClass[] = "io.debezium.connector.postgresql.PostgresConnector";
+inline constexpr char kDebeziumConnectorClass[] =
+    "io.debezium.connector.postgresql.PostgresConnector";
 inline constexpr char kTaskClass[] = "io.connectkit.postgresql.PostgresConnectorTask";
 
 /// The connector's configuration definition (Debezium's key names and defaults).

@@ -76,8 +76,11 @@ class PostgresSourceTest : public ::testing::Test {
   }
 
   static std::string SlotFlushLsn(const std::string& slot) {
-    return pg_->Execute("SELECT confirmed_flush_lsn - '0/0' FROM pg_replication_slots WHERE "
-                        "slot_name = '" + slot + "'")
+    return pg_
+        ->Execute(
+            "SELECT confirmed_flush_lsn - '0/0' FROM pg_replication_slots WHERE "
+            "slot_name = '" +
+            slot + "'")
         .Scalar();
   }
 
@@ -225,7 +228,8 @@ TEST_F(PostgresSourceTest, InsertUpdateDeleteMatchDebeziumEventsFieldByField) {
 
   // The slot confirms only what was committed: the last record's lsn_commit.
   const auto deadline = Clock::now() + std::chrono::seconds(10);
-  const std::string expected = std::to_string(records[3].source_offset.at("lsn_commit").get<uint64_t>());
+  const std::string expected =
+      std::to_string(records[3].source_offset.at("lsn_commit").get<uint64_t>());
   while (SlotFlushLsn("golden_slot") != expected && Clock::now() < deadline) task->Poll();
   EXPECT_EQ(SlotFlushLsn("golden_slot"), expected);
   task->Stop();
@@ -279,9 +283,11 @@ TEST_F(PostgresSourceTest, RestartFromCommittedOffsetsLosesNothing) {
   pg_->Execute("CREATE TABLE resume (id int PRIMARY KEY)");
   auto task = StartTask(Config("resume", "public\\.resume", "no_data"));
   // Three transactions: 1-10 one row each, 11-40 in one multi-row insert, 41-50 one each.
-  for (int i = 1; i <= 10; ++i) pg_->Execute("INSERT INTO resume VALUES (" + std::to_string(i) + ")");
+  for (int i = 1; i <= 10; ++i)
+    pg_->Execute("INSERT INTO resume VALUES (" + std::to_string(i) + ")");
   pg_->Execute("INSERT INTO resume SELECT generate_series(11, 40)");
-  for (int i = 41; i <= 50; ++i) pg_->Execute("INSERT INTO resume VALUES (" + std::to_string(i) + ")");
+  for (int i = 41; i <= 50; ++i)
+    pg_->Execute("INSERT INTO resume VALUES (" + std::to_string(i) + ")");
   // Poll everything, but "Kafka acknowledged" only the first 25 (mid-transaction).
   std::vector<SourceRecord> first = PollN(*task, 50, /*commit=*/false);
   ASSERT_EQ(first.size(), 50u);
@@ -292,6 +298,7 @@ TEST_F(PostgresSourceTest, RestartFromCommittedOffsetsLosesNothing) {
   auto again = StartTask(Config("resume", "public\\.resume", "no_data"));
   std::vector<SourceRecord> rest = PollN(*again, 25);
   std::vector<int32_t> ids;
+  ids.reserve(rest.size());
   for (const auto& r : rest) ids.push_back(After(r).get_int32("id"));
   std::vector<int32_t> expected;
   for (int i = 26; i <= 50; ++i) expected.push_back(i);

@@ -34,21 +34,33 @@ struct BuiltIn {
 
 // Built-in scalar types, by OID (pg_type.dat).
 constexpr BuiltIn kBuiltIns[] = {
-    {16, "bool", Kind::kBoolean},         {17, "bytea", Kind::kBytes},
-    {18, "char", Kind::kString},          {19, "name", Kind::kString},
-    {20, "int8", Kind::kInt64},           {21, "int2", Kind::kInt16},
-    {23, "int4", Kind::kInt32},           {25, "text", Kind::kString},
-    {26, "oid", Kind::kInt64},            {114, "json", Kind::kJson},
-    {142, "xml", Kind::kXml},             {650, "cidr", Kind::kString},
-    {700, "float4", Kind::kFloat32},      {701, "float8", Kind::kFloat64},
-    {774, "macaddr8", Kind::kString},     {829, "macaddr", Kind::kString},
-    {869, "inet", Kind::kString},         {1042, "bpchar", Kind::kString},
-    {1043, "varchar", Kind::kString},     {1082, "date", Kind::kDate},
-    {1083, "time", Kind::kMicroTime},     {1114, "timestamp", Kind::kMicroTimestamp},
+    {16, "bool", Kind::kBoolean},
+    {17, "bytea", Kind::kBytes},
+    {18, "char", Kind::kString},
+    {19, "name", Kind::kString},
+    {20, "int8", Kind::kInt64},
+    {21, "int2", Kind::kInt16},
+    {23, "int4", Kind::kInt32},
+    {25, "text", Kind::kString},
+    {26, "oid", Kind::kInt64},
+    {114, "json", Kind::kJson},
+    {142, "xml", Kind::kXml},
+    {650, "cidr", Kind::kString},
+    {700, "float4", Kind::kFloat32},
+    {701, "float8", Kind::kFloat64},
+    {774, "macaddr8", Kind::kString},
+    {829, "macaddr", Kind::kString},
+    {869, "inet", Kind::kString},
+    {1042, "bpchar", Kind::kString},
+    {1043, "varchar", Kind::kString},
+    {1082, "date", Kind::kDate},
+    {1083, "time", Kind::kMicroTime},
+    {1114, "timestamp", Kind::kMicroTimestamp},
     {1184, "timestamptz", Kind::kZonedTimestamp},
     {1186, "interval", Kind::kMicroDuration},
     {1700, "numeric", Kind::kVariableDecimal},
-    {2950, "uuid", Kind::kUuid},          {3802, "jsonb", Kind::kJson},
+    {2950, "uuid", Kind::kUuid},
+    {3802, "jsonb", Kind::kJson},
 };
 
 // Built-in array types -> element OID.
@@ -231,8 +243,8 @@ int64_t ParseIsoInterval(std::string_view s) {
       continue;
     }
     size_t end = pos;
-    while (end < s.size() && (s[end] == '-' || s[end] == '+' || s[end] == '.' ||
-                              (s[end] >= '0' && s[end] <= '9'))) {
+    while (end < s.size() &&
+           (s[end] == '-' || s[end] == '+' || s[end] == '.' || (s[end] >= '0' && s[end] <= '9'))) {
       ++end;
     }
     if (end == pos || end >= s.size()) Bad("interval", s);
@@ -449,9 +461,10 @@ SchemaBuilder ColumnConverter::Builder() const {
         if (!allowed.empty()) allowed.push_back(',');
         allowed += label;
       }
-      return std::move(
-          SchemaBuilder::string().name("io.debezium.data.Enum").version(1).parameter("allowed",
-                                                                                    allowed));
+      return std::move(SchemaBuilder::string()
+                           .name("io.debezium.data.Enum")
+                           .version(1)
+                           .parameter("allowed", allowed));
     }
     case Kind::kBytes:
       return SchemaBuilder::bytes();
@@ -502,7 +515,8 @@ Value ColumnConverter::FromText(std::string_view s) const {
     case Kind::kVariableDecimal: {
       if (s == "NaN" || s == "Infinity" || s == "-Infinity") return Value();
       const size_t dot = s.find('.');
-      const int32_t scale = dot == std::string_view::npos ? 0 : static_cast<int32_t>(s.size() - dot - 1);
+      const int32_t scale =
+          dot == std::string_view::npos ? 0 : static_cast<int32_t>(s.size() - dot - 1);
       Struct v(schema_);
       v.put("scale", scale);
       v.put("value", Decimal::FromString(s, scale));

@@ -57,13 +57,13 @@ class ColumnConverter {
     kUuid,  ///< io.debezium.data.Uuid
     kEnum,  ///< io.debezium.data.Enum
     kBytes,
-    kDate,             ///< io.debezium.time.Date
-    kTime,             ///< io.debezium.time.Time (ms, precision <= 3)
-    kMicroTime,        ///< io.debezium.time.MicroTime
-    kTimestamp,        ///< io.debezium.time.Timestamp (ms, precision <= 3)
-    kMicroTimestamp,   ///< io.debezium.time.MicroTimestamp
-    kZonedTimestamp,   ///< io.debezium.time.ZonedTimestamp (string, UTC)
-    kMicroDuration,    ///< io.debezium.time.MicroDuration
+    kDate,            ///< io.debezium.time.Date
+    kTime,            ///< io.debezium.time.Time (ms, precision <= 3)
+    kMicroTime,       ///< io.debezium.time.MicroTime
+    kTimestamp,       ///< io.debezium.time.Timestamp (ms, precision <= 3)
+    kMicroTimestamp,  ///< io.debezium.time.MicroTimestamp
+    kZonedTimestamp,  ///< io.debezium.time.ZonedTimestamp (string, UTC)
+    kMicroDuration,   ///< io.debezium.time.MicroDuration
     kArray,
   };
 

@@ -117,7 +117,7 @@ TEST(ValueMappingTest, DatesTimesAndZones) {
 TEST(ValueMappingTest, IsoIntervalsUseDebeziumsAverageMonth) {
   EXPECT_EQ(text::ParseIsoInterval("PT0S"), 0);
   EXPECT_EQ(text::ParseIsoInterval("P1D"), 86400000000);
-  EXPECT_EQ(text::ParseIsoInterval("P1M"), 2629800000000);  // 30.4375 days
+  EXPECT_EQ(text::ParseIsoInterval("P1M"), 2629800000000);   // 30.4375 days
   EXPECT_EQ(text::ParseIsoInterval("P1Y"), 31557600000000);  // 365.25 days
   EXPECT_EQ(text::ParseIsoInterval("PT-1H-30M"), -5400000000);
   EXPECT_EQ(text::ParseIsoInterval("P-1DT1.5S"), -86398500000);
