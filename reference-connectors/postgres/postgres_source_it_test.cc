@@ -308,6 +308,37 @@ TEST_F(PostgresSourceTest, RestartFromCommittedOffsetsLosesNothing) {
   again->Stop();
 }
 
+TEST_F(PostgresSourceTest, FullReplicaIdentityTruncateAndAlterTableMidStream) {
+  pg_->Execute("CREATE TABLE full_ri (id int PRIMARY KEY, v text)");
+  pg_->Execute("ALTER TABLE full_ri REPLICA IDENTITY FULL");
+  ConfigMap config = Config("fullri", "public\\.full_ri", "no_data");
+  config["skipped.operations"] = "none";
+  config["tombstones.on.delete"] = "false";
+  auto task = StartTask(config);
+  pg_->Execute("INSERT INTO full_ri VALUES (1, 'one')");
+  pg_->Execute("UPDATE full_ri SET v = 'uno' WHERE id = 1");
+  pg_->Execute("ALTER TABLE full_ri ADD COLUMN extra int");
+  pg_->Execute("INSERT INTO full_ri VALUES (2, 'two', 22)");
+  pg_->Execute("DELETE FROM full_ri WHERE id = 2");
+  pg_->Execute("TRUNCATE full_ri");
+  const std::vector<SourceRecord> r = PollN(*task, 5);
+  ASSERT_EQ(r.size(), 5u);
+  EXPECT_EQ(Op(r[1]), "u");
+  EXPECT_EQ(Before(r[1]).get_string("v"), "one");  // the full old row
+  EXPECT_EQ(After(r[1]).get_string("v"), "uno");
+  EXPECT_EQ(r[1].value_schema->field("after")->schema->field("extra"), nullptr);
+  EXPECT_EQ(Op(r[2]), "c");  // after ALTER TABLE: a new Relation message, a new schema
+  EXPECT_EQ(After(r[2]).get_int32("extra"), 22);
+  EXPECT_EQ(Op(r[3]), "d");  // no tombstone with tombstones.on.delete=false
+  EXPECT_EQ(Before(r[3]).get_int32("extra"), 22);
+  EXPECT_EQ(Op(r[4]), "t");
+  EXPECT_EQ(r[4].topic, "it.public.full_ri");
+  EXPECT_TRUE(r[4].key.is_null());
+  EXPECT_TRUE(Env(r[4]).get("before").is_null());
+  EXPECT_TRUE(Env(r[4]).get("after").is_null());
+  task->Stop();
+}
+
 TEST_F(PostgresSourceTest, ValidationNamesUnsupportedKeysAndValues) {
   testkit::ConnectorDriver connector = host_.CreateConnector(kConnectorClass);
   ConfigMap config = Config("v", "public\\.x", "initial");
@@ -321,6 +352,27 @@ TEST_F(PostgresSourceTest, ValidationNamesUnsupportedKeysAndValues) {
   config.erase("column.include.list");
   config.erase("decimal.handling.mode");
   EXPECT_THROW(connector.Start(config), std::exception);
+}
+
+// Last: it crashes the shared server.
+TEST_F(PostgresSourceTest, ReconnectsAfterAServerCrashWithoutLoss) {
+  pg_->Execute("CREATE TABLE recon (id int PRIMARY KEY)");
+  auto task = StartTask(Config("recon", "public\\.recon", "no_data"));
+  pg_->Execute("INSERT INTO recon SELECT generate_series(1, 5)");
+  ASSERT_EQ(PollN(*task, 5).size(), 5u);
+  pg_->Kill();
+  pg_->Restart();
+  pg_->Execute("INSERT INTO recon SELECT generate_series(6, 10)");
+  const std::vector<SourceRecord> after = PollN(*task, 5);
+  std::vector<int32_t> ids;
+  ids.reserve(after.size());
+  for (const auto& r : after) ids.push_back(After(r).get_int32("id"));
+  EXPECT_EQ(ids, (std::vector<int32_t>{6, 7, 8, 9, 10}));
+  bool logged = false;
+  for (const auto& line : host_.logs())
+    logged |= line.message.find("Reconnected") != std::string::npos;
+  EXPECT_TRUE(logged);
+  task->Stop();
 }
 
 }  // namespace
