@@ -1059,15 +1059,16 @@ void PostgresTaskImpl::BeginSnapshot(const std::string& exported) {
 
 void PostgresTaskImpl::EmitSnapshotRow(PendingSnapshotRow& p, bool very_last,
                                        std::vector<SourceRecord>& out) {
+  // Debezium's precedence: last, first, last in table, first in table.
   const char* marker = "true";
-  if (snapshot_first_) {
-    marker = "first";
-  } else if (very_last) {
+  if (very_last) {
     marker = "last";
-  } else if (p.first_in_table) {
-    marker = "first_in_data_collection";
+  } else if (snapshot_first_) {
+    marker = "first";
   } else if (p.last_in_table) {
     marker = "last_in_data_collection";
+  } else if (p.first_in_table) {
+    marker = "first_in_data_collection";
   }
   snapshot_first_ = false;
   nlohmann::json offset = {{kLsn, stream_start_},          {kLsnCommit, stream_start_},

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -336,6 +337,40 @@ TEST_F(PostgresSourceTest, FullReplicaIdentityTruncateAndAlterTableMidStream) {
   EXPECT_TRUE(r[4].key.is_null());
   EXPECT_TRUE(Env(r[4]).get("before").is_null());
   EXPECT_TRUE(Env(r[4]).get("after").is_null());
+  task->Stop();
+}
+
+TEST_F(PostgresSourceTest, HeartbeatsCarryTheOffsetPastChangesOfUncapturedTables) {
+  pg_->Execute("CREATE TABLE hb_captured (id int PRIMARY KEY)");
+  pg_->Execute("CREATE TABLE hb_other (id int PRIMARY KEY)");
+  ConfigMap config = Config("hb", "public\\.hb_captured", "no_data");
+  config["publication.autocreate.mode"] = "all_tables";
+  config["heartbeat.interval.ms"] = "100";
+  auto task = StartTask(config);
+  pg_->Execute("INSERT INTO hb_other VALUES (1)");
+  const uint64_t after_insert =
+      std::stoull(pg_->Execute("SELECT pg_current_wal_lsn() - '0/0'").Scalar());
+  // Heartbeats until one carries a commit position past the uncaptured insert.
+  std::optional<SourceRecord> heartbeat;
+  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  while (!heartbeat && Clock::now() < deadline) {
+    for (auto& r : task->Poll()) {
+      ASSERT_EQ(r.topic, "__debezium-heartbeat.it");
+      if (r.source_offset.at("lsn_commit").get<uint64_t>() >= after_insert) heartbeat = r;
+    }
+  }
+  ASSERT_TRUE(heartbeat.has_value());
+  EXPECT_EQ(heartbeat->key_schema->name(), "io.debezium.connector.common.ServerNameKey");
+  EXPECT_EQ(heartbeat->key.as_struct().get_string("serverName"), "it");
+  EXPECT_EQ(heartbeat->value_schema->name(), "io.debezium.connector.common.Heartbeat");
+  EXPECT_GT(heartbeat->value.as_struct().get_int64("ts_ms"), 0);
+  host_.SetOffset(heartbeat->source_partition, heartbeat->source_offset);
+  task->Commit();
+  const std::string expected =
+      std::to_string(heartbeat->source_offset.at("lsn_commit").get<uint64_t>());
+  const auto flushed_by = Clock::now() + std::chrono::seconds(10);
+  while (SlotFlushLsn("hb_slot") != expected && Clock::now() < flushed_by) task->Poll();
+  EXPECT_EQ(SlotFlushLsn("hb_slot"), expected);
   task->Stop();
 }
 
