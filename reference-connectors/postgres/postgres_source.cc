@@ -480,8 +480,14 @@ class PgConnection {
     const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_COPY_BOTH) {
       const std::string error = Trim(r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_));
-      if (PQstatus(conn_) != CONNECTION_OK)
+      const char* state = r ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr;
+      if (state != nullptr && std::string_view(state) == "55006") {
+        // Object in use, e.g. the slot still held by the session of a cut connection: retried.
+        throw ConnectionLost("PostgreSQL object in use: " + error);
+      }
+      if (PQstatus(conn_) != CONNECTION_OK) {
         throw ConnectionLost("PostgreSQL connection lost: " + error);
+      }
       throw ConnectError("PostgreSQL statement failed: " + sql + ": " + error);
     }
     return r;
@@ -754,7 +760,8 @@ class PostgresTaskImpl {
   std::optional<PendingSnapshotRow> pending_;
   int64_t snapshot_ts_us_ = 0;
   std::optional<uint32_t> snapshot_xid_;
-  nlohmann::json last_offset_;  // offset of the last record handed out
+  nlohmann::json last_offset_;      // offset of the last record made (maybe not returned yet)
+  nlohmann::json returned_offset_;  // offset of the last record poll() returned
 
   // Streaming state.
   bool in_txn_ = false;
@@ -1314,9 +1321,14 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
     std::optional<Struct> before;
     if (upd->old_kind != 0) before = t.Row(upd->old_tuple);
     if (before && t.key_schema != nullptr && !(t.Key(*before) == new_key)) {
-      // The primary key changed: a delete (and tombstone) of the old key, then a create.
+      // The primary key changed: a delete (and tombstone) of the old key, then a create, with
+      // Debezium's headers naming the other key.
+      Value old_key = t.Key(*before);
+      const size_t delete_at = out.size();
       delete_events(t, std::move(*before), false);
+      out[delete_at].headers.add("__debezium.newkey", new_key, t.key_schema);
       SourceRecord r = Change(t, "c", Value(), Value(std::move(after)), source(t), offset);
+      r.headers.add("__debezium.oldkey", std::move(old_key), t.key_schema);
       r.key = std::move(new_key);
       emit(std::move(r));
       return;
@@ -1457,7 +1469,8 @@ std::vector<SourceRecord> PostgresTaskImpl::Poll() {
     // Resume streaming after the last event handed out; the records in `out` are dropped and
     // streamed again after reconnecting.
     out.clear();
-    const nlohmann::json& o = last_offset_;
+    last_offset_ = returned_offset_;
+    const nlohmann::json& o = returned_offset_;
     if (o.is_object() && o.contains(kLsn) && !o.contains(kSnapshot)) {
       Resume r;
       r.lsn = o.at(kLsn).get<uint64_t>();
@@ -1481,6 +1494,7 @@ std::vector<SourceRecord> PostgresTaskImpl::Poll() {
         std::string(e.what()) + "; reconnecting in " + std::to_string(backoff_.count()) + " ms");
     backoff_ = std::min(backoff_ * 2, std::chrono::milliseconds(10000));
   }
+  if (!out.empty()) returned_offset_ = out.back().source_offset;
   return out;
 }
 

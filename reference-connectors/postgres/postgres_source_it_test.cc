@@ -322,8 +322,10 @@ TEST_F(PostgresSourceTest, FullReplicaIdentityTruncateAndAlterTableMidStream) {
   pg_->Execute("INSERT INTO full_ri VALUES (2, 'two', 22)");
   pg_->Execute("DELETE FROM full_ri WHERE id = 2");
   pg_->Execute("TRUNCATE full_ri");
-  const std::vector<SourceRecord> r = PollN(*task, 5);
-  ASSERT_EQ(r.size(), 5u);
+  pg_->Execute("INSERT INTO full_ri VALUES (3, 'three', 33)");
+  pg_->Execute("UPDATE full_ri SET id = 4 WHERE id = 3");
+  const std::vector<SourceRecord> r = PollN(*task, 8);
+  ASSERT_EQ(r.size(), 8u);
   EXPECT_EQ(Op(r[1]), "u");
   EXPECT_EQ(Before(r[1]).get_string("v"), "one");  // the full old row
   EXPECT_EQ(After(r[1]).get_string("v"), "uno");
@@ -337,6 +339,17 @@ TEST_F(PostgresSourceTest, FullReplicaIdentityTruncateAndAlterTableMidStream) {
   EXPECT_TRUE(r[4].key.is_null());
   EXPECT_TRUE(Env(r[4]).get("before").is_null());
   EXPECT_TRUE(Env(r[4]).get("after").is_null());
+  // A primary key change: delete of the old key (no tombstone here), create of the new one.
+  EXPECT_EQ(Op(r[6]), "d");
+  EXPECT_EQ(r[6].key.as_struct().get_int32("id"), 3);
+  ASSERT_EQ(r[6].headers.size(), 1u);
+  EXPECT_EQ(r[6].headers.begin()->key, "__debezium.newkey");
+  EXPECT_EQ(r[6].headers.begin()->value.as_struct().get_int32("id"), 4);
+  EXPECT_EQ(Op(r[7]), "c");
+  EXPECT_EQ(After(r[7]).get_int32("id"), 4);
+  ASSERT_EQ(r[7].headers.size(), 1u);
+  EXPECT_EQ(r[7].headers.begin()->key, "__debezium.oldkey");
+  EXPECT_EQ(r[7].headers.begin()->value.as_struct().get_int32("id"), 3);
   task->Stop();
 }
 
