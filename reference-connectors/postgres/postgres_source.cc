@@ -727,6 +727,8 @@ class PostgresTaskImpl {
   void MaybeHeartbeat(std::vector<SourceRecord>& out);
   Struct Source(const TableSchema& t, uint64_t lsn, const char* snapshot, int64_t ts_us,
                 std::optional<uint32_t> txid) const;
+  SourceRecord MessageEvent(const LogicalMessage& m, uint64_t lsn, std::optional<uint32_t> txid,
+                            int64_t ts_us, nlohmann::json offset) const;
   SourceRecord Change(const TableSchema& t, const char* op, Value before, Value after,
                       Struct source, nlohmann::json offset) const;
   nlohmann::json StreamOffset(uint64_t lsn, int64_t events) const;
@@ -1144,8 +1146,8 @@ void PostgresTaskImpl::SnapshotBatch(std::vector<SourceRecord>& out) {
 void PostgresTaskImpl::StartStreaming() {
   const std::string start = FormatLsn(stream_start_);
   repl_->Exec("START_REPLICATION SLOT " + QuoteIdent(s_.slot) + " LOGICAL " + start +
-              " (proto_version '1', publication_names " + QuoteLiteral(QuoteIdent(s_.publication)) +
-              ")");
+              " (proto_version '1', messages 'true', publication_names " +
+              QuoteLiteral(QuoteIdent(s_.publication)) + ")");
   if (PQsetnonblocking(repl_->get(), 1) != 0)
     repl_->ThrowLost("Cannot make the stream non-blocking");
   phase_ = Phase::kStreaming;
@@ -1250,11 +1252,18 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
     return;
   }
   if (std::holds_alternative<TypeMessage>(message) ||
-      std::holds_alternative<OriginMessage>(message) ||
-      std::holds_alternative<LogicalMessage>(message)) {
+      std::holds_alternative<OriginMessage>(message)) {
     return;
   }
-  // A row change or a truncate: count it at its LSN, then decide whether it was emitted before.
+  if (auto* m = std::get_if<LogicalMessage>(&message); m != nullptr && !m->transactional) {
+    // Outside any transaction: emitted as it comes (a restart may repeat it).
+    out.push_back(MessageEvent(*m, lsn, std::nullopt, NowMicros(),
+                               {{kLsn, lsn}, {kLsnProc, lsn}, {kLsnCommit, last_commit_end_}}));
+    last_offset_ = out.back().source_offset;
+    return;
+  }
+  // A change, a truncate or a transactional message: count it at its LSN, then decide whether it
+  // was emitted before.
   if (lsn == event_lsn_) {
     ++events_at_lsn_;
   } else {
@@ -1305,7 +1314,9 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
       emit(std::move(tomb));
     }
   };
-  if (auto* ins = std::get_if<InsertMessage>(&message)) {
+  if (auto* m = std::get_if<LogicalMessage>(&message)) {
+    emit(MessageEvent(*m, lsn, txn_.xid, txn_.commit_time_us, offset));
+  } else if (auto* ins = std::get_if<InsertMessage>(&message)) {
     const TableSchema& t = table_of(ins->relid);
     if (!t.captured || s_.skipped.count('c') != 0) return;
     Struct after = t.Row(ins->new_tuple);
@@ -1352,6 +1363,56 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
       emit(std::move(r));
     }
   }
+}
+
+// A logical decoding message (pg_logical_emit_message) as Debezium emits it on <prefix>.message.
+SourceRecord PostgresTaskImpl::MessageEvent(const LogicalMessage& m, uint64_t lsn,
+                                            std::optional<uint32_t> txid, int64_t ts_us,
+                                            nlohmann::json offset) const {
+  static const SchemaPtr key_schema = SchemaBuilder::struct_()
+                                          .name("io.debezium.connector.postgresql.MessageKey")
+                                          .version(1)
+                                          .field("prefix", Schema::OptionalString())
+                                          .build();
+  static const SchemaPtr block_schema = SchemaBuilder::struct_()
+                                            .name("io.debezium.connector.postgresql.Message")
+                                            .version(1)
+                                            .field("prefix", Schema::OptionalString())
+                                            .field("content", Schema::OptionalBytes())
+                                            .build();
+  static const SchemaPtr value_schema = SchemaBuilder::struct_()
+                                            .name("io.debezium.connector.postgresql.MessageValue")
+                                            .version(1)
+                                            .field("op", Schema::String())
+                                            .field("ts_ms", Schema::OptionalInt64())
+                                            .field("source", SourceSchema())
+                                            .field("message", block_schema)
+                                            .build();
+  static const TableSchema no_table = [] {
+    TableSchema t;
+    t.schema = "";
+    t.table = "";
+    return t;
+  }();
+  SourceRecord r;
+  r.topic = s_.prefix + ".message";
+  r.key_schema = key_schema;
+  Struct key(key_schema);
+  key.put("prefix", m.prefix);
+  r.key = std::move(key);
+  Struct block(block_schema);
+  block.put("prefix", m.prefix);
+  block.put("content", Bytes(m.content.begin(), m.content.end()));
+  Struct value(value_schema);
+  value.put("op", "m");
+  value.put("ts_ms", NowMicros() / 1000);
+  value.put("source", Source(no_table, lsn, nullptr, ts_us, txid));
+  value.put("message", std::move(block));
+  r.value_schema = value_schema;
+  r.value = std::move(value);
+  r.source_partition = partition_;
+  r.source_offset = std::move(offset);
+  return r;
 }
 
 void PostgresTaskImpl::MaybeHeartbeat(std::vector<SourceRecord>& out) {

@@ -387,6 +387,31 @@ TEST_F(PostgresSourceTest, HeartbeatsCarryTheOffsetPastChangesOfUncapturedTables
   task->Stop();
 }
 
+TEST_F(PostgresSourceTest, LogicalDecodingMessagesBecomeMessageEvents) {
+  pg_->Execute("CREATE TABLE msg_t (id int PRIMARY KEY)");
+  auto task = StartTask(Config("msg", "public\\.msg_t", "no_data"));
+  pg_->Execute("SELECT pg_logical_emit_message(false, 'audit', 'outside')");
+  pg_->Execute(
+      "BEGIN; INSERT INTO msg_t VALUES (1); SELECT pg_logical_emit_message(true, 'audit', "
+      "'inside'); COMMIT");
+  const std::vector<SourceRecord> r = PollN(*task, 3);
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].topic, "it.message");
+  EXPECT_EQ(r[0].key_schema->name(), "io.debezium.connector.postgresql.MessageKey");
+  EXPECT_EQ(r[0].key.as_struct().get_string("prefix"), "audit");
+  EXPECT_EQ(r[0].value_schema->name(), "io.debezium.connector.postgresql.MessageValue");
+  EXPECT_EQ(Env(r[0]).get_string("op"), "m");
+  const std::string outside = "outside";
+  EXPECT_EQ(Env(r[0]).get_struct("message").get_bytes("content"),
+            Bytes(outside.begin(), outside.end()));
+  EXPECT_TRUE(Src(r[0]).get("txId").is_null());
+  EXPECT_EQ(Src(r[0]).get_string("table"), "");
+  EXPECT_EQ(Op(r[1]), "c");
+  EXPECT_EQ(r[2].topic, "it.message");
+  EXPECT_EQ(Src(r[2]).get_int64("txId"), Src(r[1]).get_int64("txId"));
+  task->Stop();
+}
+
 TEST_F(PostgresSourceTest, ValidationNamesUnsupportedKeysAndValues) {
   testkit::ConnectorDriver connector = host_.CreateConnector(kConnectorClass);
   ConfigMap config = Config("v", "public\\.x", "initial");
