@@ -427,6 +427,36 @@ TEST_F(PostgresSourceTest, ValidationNamesUnsupportedKeysAndValues) {
   EXPECT_THROW(connector.Start(config), std::exception);
 }
 
+TEST_F(PostgresSourceTest, ClearErrorsForAUserWithoutReplicationAndForWalLevelReplica) {
+  pg_->Execute("CREATE ROLE plain LOGIN PASSWORD 'plain'");
+  ConfigMap config = Config("plain", "public\\.nothing", "no_data");
+  config["database.user"] = "plain";
+  config["database.password"] = "plain";
+  auto task = host_.CreateSourceTask(kTaskClass);
+  try {
+    task.Start(config);
+    ADD_FAILURE() << "a user without REPLICATION was accepted";
+  } catch (const std::exception& e) {
+    EXPECT_THAT(e.what(), HasSubstr("may not replicate"));
+    EXPECT_THAT(e.what(), HasSubstr("ALTER ROLE plain REPLICATION"));
+  }
+
+  testkit::PostgresServerOptions options;
+  options.settings = {{"wal_level", "replica"}};
+  auto replica = testkit::PostgresServer::Start(options);
+  config = Config("replica", "public\\.nothing", "no_data");
+  config["database.port"] = std::to_string(replica->port());
+  config["database.hostname"] = replica->host();
+  auto other = host_.CreateSourceTask(kTaskClass);
+  try {
+    other.Start(config);
+    ADD_FAILURE() << "wal_level=replica was accepted";
+  } catch (const std::exception& e) {
+    EXPECT_THAT(e.what(), HasSubstr("wal_level is replica"));
+    EXPECT_THAT(e.what(), HasSubstr("wal_level=logical"));
+  }
+}
+
 // Last: it crashes the shared server.
 TEST_F(PostgresSourceTest, ReconnectsAfterAServerCrashWithoutLoss) {
   pg_->Execute("CREATE TABLE recon (id int PRIMARY KEY)");
