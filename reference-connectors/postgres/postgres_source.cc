@@ -828,10 +828,20 @@ void PostgresTaskImpl::Connect(bool first) {
   }
   SetUpPublication();
 
-  ResultPtr slot = sql_->Exec(
-      "SELECT plugin, database, confirmed_flush_lsn, active FROM pg_replication_slots WHERE "
-      "slot_name = $1",
-      {s_.slot});
+  // A slot still active may be held by the session of this task's previous incarnation (a crash
+  // a moment ago): give that session up to 10 s to go away.
+  ResultPtr slot(nullptr, &PQclear);
+  for (const auto give_up = Clock::now() + std::chrono::seconds(10);;) {
+    slot = sql_->Exec(
+        "SELECT plugin, database, confirmed_flush_lsn, active FROM pg_replication_slots WHERE "
+        "slot_name = $1",
+        {s_.slot});
+    if (PQntuples(slot.get()) != 1 || Cell(slot.get(), 0, 3) != "t" || Clock::now() >= give_up ||
+        stopping_.load()) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   bool slot_exists = PQntuples(slot.get()) == 1;
   if (slot_exists && Cell(slot.get(), 0, 0) != "pgoutput") {
     throw ConnectError("Replication slot " + s_.slot + " uses plugin " + Cell(slot.get(), 0, 0) +
@@ -839,8 +849,8 @@ void PostgresTaskImpl::Connect(bool first) {
   }
   if (slot_exists && Cell(slot.get(), 0, 3) == "t") {
     throw RetriableError("Replication slot " + s_.slot +
-                         " is in use by another connection (active); each connector needs its "
-                         "own slot.name");
+                         " is in use by another connection (still active after 10 s); each "
+                         "connector needs its own slot.name");
   }
   const std::string& mode = s_.snapshot_mode;
   bool snapshot = false;
@@ -1113,8 +1123,9 @@ void PostgresTaskImpl::SnapshotBatch(std::vector<SourceRecord>& out) {
       cursor_open_ = true;
       snapshot_table_started_ = false;
     }
-    ResultPtr rows =
-        sql_->Exec("FETCH FORWARD " + std::to_string(s_.max_batch) + " FROM ck_snapshot");
+    // Each fetched row hands out at most one record (the one before it): never over the batch.
+    const int want = s_.max_batch - static_cast<int>(out.size());
+    ResultPtr rows = sql_->Exec("FETCH FORWARD " + std::to_string(want) + " FROM ck_snapshot");
     const int n = PQntuples(rows.get());
     for (int i = 0; i < n; ++i) {
       Tuple tuple(t.schema->columns.size());
@@ -1132,7 +1143,7 @@ void PostgresTaskImpl::SnapshotBatch(std::vector<SourceRecord>& out) {
           PendingSnapshotRow{t.schema, t.schema->Row(tuple), !snapshot_table_started_});
       snapshot_table_started_ = true;
     }
-    if (n < s_.max_batch) {
+    if (n < want) {
       sql_->Exec("CLOSE ck_snapshot");
       cursor_open_ = false;
       if (pending_ && pending_->table == t.schema) pending_->last_in_table = true;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ck/abi/ck_abi.h"
@@ -409,6 +410,50 @@ TEST_F(PostgresSourceTest, LogicalDecodingMessagesBecomeMessageEvents) {
   EXPECT_EQ(Op(r[1]), "c");
   EXPECT_EQ(r[2].topic, "it.message");
   EXPECT_EQ(Src(r[2]).get_int64("txId"), Src(r[1]).get_int64("txId"));
+  task->Stop();
+}
+
+TEST_F(PostgresSourceTest, InterruptedSnapshotIsRedoneAndAMissingSlotIsNeverSilentlySkipped) {
+  pg_->Execute("CREATE TABLE redo (id int PRIMARY KEY)");
+  pg_->Execute("INSERT INTO redo SELECT generate_series(1, 5)");
+  ConfigMap config = Config("redo", "public\\.redo", "initial");
+  config["max.batch.size"] = "2";
+  auto task = StartTask(config);
+  ASSERT_EQ(PollN(*task, 2).size(), 2u);  // committed, then the task dies mid-snapshot
+  task.reset();
+  pg_->Execute("INSERT INTO redo VALUES (6)");
+
+  task = StartTask(config);
+  std::vector<SourceRecord> snap = PollN(*task, 6);
+  ASSERT_EQ(snap.size(), 6u);
+  EXPECT_EQ(Src(snap[0]).get_string("snapshot"), "first");
+  EXPECT_EQ(Src(snap[5]).get_string("snapshot"), "last");
+  for (const auto& r : snap) EXPECT_EQ(Op(r), "r");
+  pg_->Execute("INSERT INTO redo VALUES (7)");
+  ASSERT_EQ(PollN(*task, 1).size(), 1u);
+  task->Stop();
+  task.reset();
+
+  // The slot disappears while the connector is down: initial refuses to guess ...
+  const auto inactive_by = Clock::now() + std::chrono::seconds(10);
+  while (pg_->Execute("SELECT active FROM pg_replication_slots WHERE slot_name = 'redo_slot'")
+                 .Scalar() == "t" &&
+         Clock::now() < inactive_by) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  pg_->Execute("SELECT pg_drop_replication_slot('redo_slot')");
+  auto refused = host_.CreateSourceTask(kTaskClass);
+  try {
+    refused.Start(config);
+    ADD_FAILURE() << "a committed offset without its slot was accepted";
+  } catch (const std::exception& e) {
+    EXPECT_THAT(e.what(), HasSubstr("redo_slot does not exist"));
+    EXPECT_THAT(e.what(), HasSubstr("when_needed"));
+  }
+  // ... and when_needed takes a new snapshot.
+  config["snapshot.mode"] = "when_needed";
+  task = StartTask(config);
+  EXPECT_EQ(PollN(*task, 7).size(), 7u);
   task->Stop();
 }
 
