@@ -762,7 +762,6 @@ class PostgresTaskImpl {
   std::optional<PendingSnapshotRow> pending_;
   int64_t snapshot_ts_us_ = 0;
   std::optional<uint32_t> snapshot_xid_;
-  nlohmann::json last_offset_;      // offset of the last record made (maybe not returned yet)
   nlohmann::json returned_offset_;  // offset of the last record poll() returned
 
   // Streaming state.
@@ -1099,7 +1098,6 @@ void PostgresTaskImpl::EmitSnapshotRow(PendingSnapshotRow& p, bool very_last,
                           Source(*p.table, stream_start_, marker, NowMicros(), snapshot_xid_),
                           std::move(offset));
   r.key = std::move(key);
-  last_offset_ = r.source_offset;
   out.push_back(std::move(r));
 }
 
@@ -1270,7 +1268,6 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
     // Outside any transaction: emitted as it comes (a restart may repeat it).
     out.push_back(MessageEvent(*m, lsn, std::nullopt, NowMicros(),
                                {{kLsn, lsn}, {kLsnProc, lsn}, {kLsnCommit, last_commit_end_}}));
-    last_offset_ = out.back().source_offset;
     return;
   }
   // A change, a truncate or a transactional message: count it at its LSN, then decide whether it
@@ -1286,12 +1283,12 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
       (lsn < resume_->lsn || (lsn == resume_->lsn && events_at_lsn_ <= resume_->events_at_lsn))) {
     return;
   }
-  // The offset before this event: what records carry that are not the event's last.
-  const nlohmann::json previous = last_offset_.is_object() && !last_offset_.empty()
-                                      ? last_offset_
-                                      : nlohmann::json{{kLsn, last_commit_end_},
-                                                       {kLsnProc, last_commit_end_},
-                                                       {kLsnCommit, last_commit_end_}};
+  // The offset before this event, for the records that do not end it; made only for those.
+  const auto previous_offset = [&]() -> nlohmann::json {
+    const nlohmann::json& last = out.empty() ? returned_offset_ : out.back().source_offset;
+    if (last.is_object() && !last.empty()) return last;
+    return {{kLsn, last_commit_end_}, {kLsnProc, last_commit_end_}, {kLsnCommit, last_commit_end_}};
+  };
   const nlohmann::json offset = StreamOffset(lsn, events_at_lsn_);
   const auto table_of = [&](uint32_t relid) -> const TableSchema& {
     const auto it = relations_.find(relid);
@@ -1304,12 +1301,10 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
   const auto source = [&](const TableSchema& t) {
     return Source(t, lsn, nullptr, txn_.commit_time_us, txn_.xid);
   };
-  const auto emit = [&](SourceRecord r) {
-    last_offset_ = r.source_offset;
-    out.push_back(std::move(r));
-  };
+  const auto emit = [&](SourceRecord r) { out.push_back(std::move(r)); };
   // A delete and its tombstone; `last`: they end the event (not a primary key change).
   const auto delete_events = [&](const TableSchema& t, Struct before, bool last) {
+    const nlohmann::json previous = previous_offset();
     Value key = t.Key(before);
     SourceRecord d = Change(t, "d", Value(std::move(before)), Value(), source(t),
                             last && !s_.tombstones ? offset : previous);
@@ -1365,6 +1360,7 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
     delete_events(t, t.Row(del->old_tuple), true);
   } else if (auto* tr = std::get_if<TruncateMessage>(&message)) {
     if (s_.skipped.count('t') != 0) return;
+    const nlohmann::json previous = previous_offset();
     for (size_t i = 0; i < tr->relids.size(); ++i) {
       const TableSchema& t = table_of(tr->relids[i]);
       if (!t.captured) continue;
@@ -1455,7 +1451,6 @@ void PostgresTaskImpl::MaybeHeartbeat(std::vector<SourceRecord>& out) {
                      {kLsnCommit, last_commit_end_},
                      {kTsUsec, last_ts_us_}};
   if (last_xid_) r.source_offset[kTxId] = *last_xid_;
-  last_offset_ = r.source_offset;
   out.push_back(std::move(r));
 }
 
@@ -1541,7 +1536,6 @@ std::vector<SourceRecord> PostgresTaskImpl::Poll() {
     // Resume streaming after the last event handed out; the records in `out` are dropped and
     // streamed again after reconnecting.
     out.clear();
-    last_offset_ = returned_offset_;
     const nlohmann::json& o = returned_offset_;
     if (o.is_object() && o.contains(kLsn) && !o.contains(kSnapshot)) {
       Resume r;
