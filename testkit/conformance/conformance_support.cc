@@ -1,0 +1,197 @@
+// The conformance suites' shared pieces: the sequence ledger, the binary's Kafka cluster, whole
+// topic reads, names per test, and readers of a worker's validation and metrics answers.
+#include "ck/testkit/conformance/conformance_support.h"
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <sstream>
+
+namespace ck::testkit {
+
+void SequenceLedger::Add(const RecordId& id) { ++seen_[id.stream][id.seq]; }
+
+void SequenceLedger::AddAll(const std::vector<RecordId>& ids) {
+  for (const RecordId& id : ids) Add(id);
+}
+
+std::vector<std::string> SequenceLedger::streams() const {
+  std::vector<std::string> out;
+  for (const auto& [stream, numbers] : seen_) out.push_back(stream);
+  return out;
+}
+
+int64_t SequenceLedger::Distinct(const std::string& stream) const {
+  const auto it = seen_.find(stream);
+  return it == seen_.end() ? 0 : static_cast<int64_t>(it->second.size());
+}
+
+int64_t SequenceLedger::Duplicates(const std::string& stream) const {
+  int64_t n = 0;
+  const auto it = seen_.find(stream);
+  if (it == seen_.end()) return 0;
+  for (const auto& [seq, count] : it->second) n += count - 1;
+  return n;
+}
+
+std::vector<int64_t> SequenceLedger::Duplicated(const std::string& stream) const {
+  std::vector<int64_t> out;
+  const auto it = seen_.find(stream);
+  if (it == seen_.end()) return out;
+  for (const auto& [seq, count] : it->second) {
+    if (count > 1) out.push_back(seq);
+  }
+  return out;
+}
+
+std::vector<int64_t> SequenceLedger::Missing(const std::string& stream, int64_t expected) const {
+  std::vector<int64_t> out;
+  const auto it = seen_.find(stream);
+  for (int64_t seq = 0; seq < expected; ++seq) {
+    if (it == seen_.end() || it->second.count(seq) == 0) out.push_back(seq);
+  }
+  return out;
+}
+
+std::optional<int64_t> SequenceLedger::Min(const std::string& stream) const {
+  const auto it = seen_.find(stream);
+  if (it == seen_.end() || it->second.empty()) return std::nullopt;
+  return it->second.begin()->first;
+}
+
+std::optional<int64_t> SequenceLedger::Max(const std::string& stream) const {
+  const auto it = seen_.find(stream);
+  if (it == seen_.end() || it->second.empty()) return std::nullopt;
+  return it->second.rbegin()->first;
+}
+
+bool SequenceLedger::Contains(const std::string& stream, int64_t seq) const {
+  const auto it = seen_.find(stream);
+  return it != seen_.end() && it->second.count(seq) > 0;
+}
+
+testing::AssertionResult SequenceLedger::Complete(const std::vector<std::string>& streams,
+                                                  int64_t expected) const {
+  std::string problems;
+  for (const std::string& stream : streams) {
+    const std::vector<int64_t> missing = Missing(stream, expected);
+    if (!missing.empty()) {
+      problems += "\n  stream '" + stream + "' misses " + std::to_string(missing.size()) + " of " +
+                  std::to_string(expected) + ": " + FormatRanges(missing);
+    }
+  }
+  if (problems.empty()) return testing::AssertionSuccess();
+  return testing::AssertionFailure() << "records were lost:" << problems << "\nseen: " << Summary();
+}
+
+testing::AssertionResult SequenceLedger::NoDuplicates() const {
+  std::string problems;
+  for (const auto& [stream, numbers] : seen_) {
+    const std::vector<int64_t> dups = Duplicated(stream);
+    if (!dups.empty()) {
+      problems += "\n  stream '" + stream + "' repeats " + std::to_string(dups.size()) +
+                  " number(s): " + FormatRanges(dups);
+    }
+  }
+  if (problems.empty()) return testing::AssertionSuccess();
+  return testing::AssertionFailure() << "records were duplicated:" << problems;
+}
+
+std::string SequenceLedger::Summary() const {
+  std::string out;
+  for (const auto& [stream, numbers] : seen_) {
+    out += (out.empty() ? "" : "; ") + std::string("stream '") + stream +
+           "': " + std::to_string(numbers.size()) + " distinct";
+    if (!numbers.empty()) {
+      out += " in " + std::to_string(numbers.begin()->first) + ".." +
+             std::to_string(numbers.rbegin()->first);
+    }
+    out += ", " + std::to_string(Duplicates(stream)) + " duplicate(s)";
+  }
+  return out.empty() ? "nothing" : out;
+}
+
+std::string FormatRanges(const std::vector<int64_t>& numbers, std::size_t max_ranges) {
+  std::string out;
+  std::size_t ranges = 0;
+  for (std::size_t i = 0; i < numbers.size();) {
+    std::size_t j = i;
+    while (j + 1 < numbers.size() && numbers[j + 1] == numbers[j] + 1) ++j;
+    if (ranges == max_ranges) {
+      return out + ", ... (" + std::to_string(numbers.size() - i) + " more)";
+    }
+    out += (out.empty() ? "" : ", ") + std::to_string(numbers[i]);
+    if (j > i) out += "-" + std::to_string(numbers[j]);
+    ++ranges;
+    i = j + 1;
+  }
+  return out;
+}
+
+KafkaCluster& ConformanceKafka() {
+  static std::unique_ptr<KafkaCluster> kafka = KafkaCluster::Start();
+  return *kafka;
+}
+
+int64_t TopicSize(KafkaCluster& kafka, const std::string& topic) {
+  int64_t total = 0;
+  for (const auto& [partition, end] : kafka.EndOffsets(topic)) total += end;
+  return total;
+}
+
+std::vector<ConsumedRecord> ReadTopic(KafkaCluster& kafka, const std::string& topic,
+                                      std::chrono::milliseconds timeout) {
+  const int64_t size = TopicSize(kafka, topic);
+  if (size == 0) return {};
+  return kafka.ConsumeAll(topic, static_cast<std::size_t>(size), timeout);
+}
+
+std::string UniqueTestName(const std::string& prefix) {
+  static int counter = 0;
+  std::string name = prefix;
+  if (const testing::TestInfo* info = testing::UnitTest::GetInstance()->current_test_info()) {
+    std::string test = info->name();
+    name += "-";
+    for (char c : test) {
+      if (std::isalnum(static_cast<unsigned char>(c))) {
+        name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      } else if (name.back() != '-') {
+        name += '-';
+      }
+    }
+    if (name.size() > 120) name.resize(120);
+  }
+  return name + "-" + std::to_string(++counter);
+}
+
+std::map<std::string, std::vector<std::string>> ValidationErrors(const nlohmann::json& infos) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const nlohmann::json& config : infos.value("configs", nlohmann::json::array())) {
+    const nlohmann::json& value = config.value("value", nlohmann::json::object());
+    const nlohmann::json errors = value.value("errors", nlohmann::json::array());
+    if (errors.empty()) continue;
+    auto& list = out[value.value("name", config["definition"].value("name", ""))];
+    for (const nlohmann::json& e : errors)
+      list.push_back(e.is_string() ? e.get<std::string>() : e.dump());
+  }
+  return out;
+}
+
+double ConnectorMetric(ConnectWorker& worker, const std::string& metric,
+                       const std::string& connector) {
+  const RestResponse r = worker.Request("GET", "/metrics");
+  if (r.status != 200) return 0;
+  const std::string label = "connector=\"" + connector + "\"";
+  double sum = 0;
+  std::istringstream lines(r.text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind(metric + "{", 0) != 0) continue;
+    const std::size_t close = line.find('}');
+    if (close == std::string::npos || line.find(label) > close) continue;
+    sum += std::strtod(line.c_str() + close + 1, nullptr);
+  }
+  return sum;
+}
+
+}  // namespace ck::testkit
