@@ -6,6 +6,7 @@
 #include <cctype>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 namespace ck::testkit {
 
@@ -175,6 +176,23 @@ std::map<std::string, std::vector<std::string>> ValidationErrors(const nlohmann:
       list.push_back(e.is_string() ? e.get<std::string>() : e.dump());
   }
   return out;
+}
+
+testing::AssertionResult Consistently(const std::string& what, const std::function<bool()>& check,
+                                      std::chrono::milliseconds duration) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto end = start + duration;
+  do {
+    if (!check()) {
+      return testing::AssertionFailure() << what << " stopped holding after "
+                                         << std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                std::chrono::steady_clock::now() - start)
+                                                .count()
+                                         << " ms";
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  } while (std::chrono::steady_clock::now() < end);
+  return testing::AssertionSuccess();
 }
 
 double ConnectorMetric(ConnectWorker& worker, const std::string& metric,

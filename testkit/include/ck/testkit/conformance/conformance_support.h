@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -92,6 +93,11 @@ std::string UniqueTestName(const std::string& prefix);
 /// The errors of each key in a ConfigInfos answer (PUT .../config/validate), for keys that have
 /// some.
 std::map<std::string, std::vector<std::string>> ValidationErrors(const nlohmann::json& infos);
+
+/// Success when `check` holds at every poll (every 100 ms) for `duration`; fails at the first poll
+/// where it does not, naming `what`. For "stays RUNNING while the broker is away".
+testing::AssertionResult Consistently(const std::string& what, const std::function<bool()>& check,
+                                      std::chrono::milliseconds duration);
 
 /// The sum of a Prometheus metric of `connector` over its tasks, from the worker's /metrics
 /// (e.g. "kafka_connect_source_task_metrics_source_record_poll_total"); 0 when absent.

@@ -465,7 +465,7 @@ TYPED_TEST_P(SourceConformanceTest, SigkillMidStreamLosesNothing) {
         }
         return TopicSize(*this->kafka_, this->topic_) > committed_total;
       },
-      std::chrono::seconds(5));
+      std::chrono::seconds(2));
   this->worker().Kill();
   const std::map<int32_t, int64_t> boundary = this->SettledEndOffsets();
   const std::map<std::string, int64_t> committed =
@@ -562,15 +562,16 @@ TYPED_TEST_P(SourceConformanceTest, RepeatedStartStopCyclesLeakNothing) {
   };
   cycle();  // warm-up: clients, caches and pools reach their steady size
   const ProcessResources baseline = this->worker().Resources();
-  constexpr int kCycles = 5;
+  constexpr int kCycles = 6;
   for (int i = 0; i < kCycles; ++i) cycle();
-  // Threads and sockets of clients being torn down may take a moment to go.
+  // A leak of one descriptor or thread per cycle shows; the connections of clients being set up
+  // or torn down come and go, hence a little slack and a wait.
   ProcessResources now;
   EXPECT_TRUE(Eventually(
       "file descriptors and threads back at their baseline",
       [&] {
         now = this->worker().Resources();
-        return now.open_fds <= baseline.open_fds + 2 && now.threads <= baseline.threads + 2;
+        return now.open_fds <= baseline.open_fds + 4 && now.threads <= baseline.threads + 2;
       },
       std::chrono::seconds(20), &this->worker()))
       << "after " << kCycles << " cycles: " << now.open_fds << " fds (baseline "
