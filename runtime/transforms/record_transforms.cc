@@ -78,12 +78,15 @@ void RegexRouter::configure(const ConfigMap& props) {
   regex_->CheckReplacement("replacement", replacement_);
 }
 
-std::optional<ConnectRecord> RegexRouter::apply(ConnectRecord record) {
-  std::vector<std::string> captures;
-  if (regex_->FullMatch(record.topic, &captures)) {
-    record.topic = transforms_internal::PosixRegex::Expand(replacement_, captures);
-  }
-  return record;
+bool RegexRouter::transform(const RecordView& in, RecordEditor& out) {
+  const std::optional<std::string>& routed =
+      routes_.Get(in.topic(), [&](std::string_view topic) -> std::optional<std::string> {
+        std::vector<std::string> captures;
+        if (!regex_->FullMatch(std::string(topic), &captures)) return std::nullopt;
+        return transforms_internal::PosixRegex::Expand(replacement_, captures);
+      });
+  if (routed) out.set_topic(*routed);
+  return true;
 }
 
 // ---- TimestampRouter ----

@@ -23,15 +23,17 @@ class Filter : public Transformation {
 };
 
 /// RegexRouter: when the whole topic matches `regex`, renames it to `replacement` ($n = group n).
-class RegexRouter : public Transformation {
+/// The new name is computed once per distinct topic.
+class RegexRouter : public ViewTransformation {
  public:
   ConfigDef config() const override;
   void configure(const ConfigMap& props) override;
-  std::optional<ConnectRecord> apply(ConnectRecord record) override;
+  bool transform(const RecordView& in, RecordEditor& out) override;
 
  private:
   std::unique_ptr<transforms_internal::PosixRegex> regex_;
   std::string replacement_;
+  transforms_internal::TopicMemo<std::optional<std::string>> routes_;  // topic -> new topic
 };
 
 /// TimestampRouter: renames the topic to `topic.format` with ${topic} and ${timestamp} (the record

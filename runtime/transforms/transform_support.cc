@@ -59,6 +59,21 @@ const Struct& RequireStruct(std::string_view smt, const Value& value, std::strin
   return value.as_struct();
 }
 
+void NotAStruct(std::string_view smt, ValueView value, std::string_view purpose) {
+  throw DataError(StrCat(smt, ": Only Struct objects supported for [", purpose,
+                         "], found: ", value.type_name()));
+}
+
+std::vector<uint32_t> FieldsWithDefaults(SchemaView schema) {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < schema.field_count(); ++i) {
+    if (schema.field_schema(i).abi()->default_value != nullptr) {
+      out.push_back(static_cast<uint32_t>(i));
+    }
+  }
+  return out;
+}
+
 const Value* MapGet(const Value::Map& map, std::string_view name) {
   for (const auto& [key, value] : map) {
     if (key.type() == Type::kString && key.as_string() == name) return &value;

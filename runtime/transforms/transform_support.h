@@ -11,12 +11,16 @@
 #include <regex.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "ck/config_def.h"
 #include "ck/record.h"
+#include "ck/record_view.h"
 #include "ck/schema.h"
 #include "ck/value.h"
 
@@ -31,6 +35,11 @@ struct KeySide {
     r.key_schema = std::move(schema);
     r.key = std::move(value);
   }
+  static ValueView value(const RecordView& r) { return r.key(); }
+  static void Set(RecordEditor& out, ValueView value) { out.set_key(value); }
+  static void Set(RecordEditor& out, const SchemaPtr& schema, const Value& value) {
+    out.set_key(schema, value);
+  }
 };
 
 /// The record value as the operand of a $Value transformation.
@@ -42,15 +51,34 @@ struct ValueSide {
     r.value_schema = std::move(schema);
     r.value = std::move(value);
   }
+  static ValueView value(const RecordView& r) { return r.value(); }
+  static void Set(RecordEditor& out, ValueView value) { out.set_value(value); }
+  static void Set(RecordEditor& out, const SchemaPtr& schema, const Value& value) {
+    out.set_value(schema, value);
+  }
 };
 
 /// Kafka's Requirements.requireMap: the schemaless map, or DataError "<smt>: Only Map objects
 /// supported in absence of schema for [<purpose>], found: <type>".
 const Value::Map& RequireMap(std::string_view smt, const Value& value, std::string_view purpose);
 
+/// Throws RequireStruct's DataError for `value`.
+[[noreturn]] void NotAStruct(std::string_view smt, ValueView value, std::string_view purpose);
+
 /// Kafka's Requirements.requireStruct: the struct, or DataError "<smt>: Only Struct objects
 /// supported for [<purpose>], found: <type>".
 const Struct& RequireStruct(std::string_view smt, const Value& value, std::string_view purpose);
+
+/// RequireStruct for a value where it lies (which must then have a schema).
+inline void RequireStruct(std::string_view smt, ValueView value, std::string_view purpose) {
+  if (value.type() != Type::kStruct || !value.schema()) [[unlikely]] {
+    NotAStruct(smt, value, purpose);
+  }
+}
+
+/// The positions of the fields of struct schema `schema` that have a default value: where
+/// replace.null.with.default turns a null into that default.
+std::vector<uint32_t> FieldsWithDefaults(SchemaView schema);
 
 /// The entry of a schemaless map whose key is the string `name`, or nullptr.
 const Value* MapGet(const Value::Map& map, std::string_view name);
@@ -89,6 +117,39 @@ class SchemaCache {
  private:
   SchemaPtr input_;
   SchemaPtr output_;
+};
+
+/// Results of a function of the topic name, remembered per topic (the last one found by address
+/// of its text is checked first): topics repeat from record to record, and routing by regular
+/// expression is the same answer for the same topic. Bounded: forgets everything past kMaxTopics.
+template <typename Result>
+class TopicMemo {
+ public:
+  /// Topics remembered at most.
+  static constexpr size_t kMaxTopics = 4096;
+
+  /// `compute(topic)`, computed once per distinct topic.
+  template <typename Compute>
+  const Result& Get(std::string_view topic, Compute compute) {
+    if (last_ != nullptr && last_->first == topic) return last_->second;
+    auto it = entries_.find(Key(topic));
+    if (it == entries_.end()) {
+      if (entries_.size() >= kMaxTopics) entries_.clear();
+      it = entries_.emplace(std::string(topic), compute(topic)).first;
+    }
+    last_ = &*it;
+    return it->second;
+  }
+
+ private:
+  static const std::string& Key(std::string_view topic) {
+    thread_local std::string key;
+    key.assign(topic);
+    return key;
+  }
+
+  std::unordered_map<std::string, Result> entries_;
+  const std::pair<const std::string, Result>* last_ = nullptr;
 };
 
 /// Validator of a LIST key that must not be empty (Kafka's NonEmptyListValidator).

@@ -54,6 +54,9 @@ class Writer {
     auto [it, inserted] = schemas_.try_emplace(schema.get(), nullptr);
     last_schema_ = schema.get();
     if (!inserted) return last_abi_schema_ = it->second;
+    // Keys are addresses: keep each schema alive as long as the Writer, so that a schema freed by
+    // the caller cannot be replaced by a different one at the same address.
+    retained_.push_back(schema);
     ck_schema* out = arena_.Allocate<ck_schema>(1);
     *out = ck_schema{};
     it->second = out;  // before recursing: a schema never contains itself, but keep it cheap
@@ -308,6 +311,7 @@ class Writer {
 
   Arena& arena_;
   std::unordered_map<const ck::Schema*, const ck_schema*> schemas_;
+  std::vector<SchemaPtr> retained_;  // the schemas keyed in schemas_
   const ck::Schema* last_schema_ = nullptr;
   const ck_schema* last_abi_schema_ = nullptr;
   std::string json_;
