@@ -63,28 +63,26 @@ ConfigDef RegexRouter::config() const {
   ConfigDef def;
   def.define(ConfigDef::Key("regex", ConfigType::kString)
                  .importance(Importance::kHigh)
-                 .doc("Regular expression (POSIX extended syntax) to use for matching."))
+                 .doc("Regular expression to use for matching (Java syntax)."))
       .define(ConfigDef::Key("replacement", ConfigType::kString)
                   .importance(Importance::kHigh)
-                  .doc("Replacement string; $n refers to capturing group n."));
+                  .doc("Replacement string."));
   return def;
 }
 
 void RegexRouter::configure(const ConfigMap& props) {
   const ParsedConfig config = this->config().Parse(props);
-  regex_ = std::make_unique<transforms_internal::PosixRegex>(
+  regex_ = std::make_unique<transforms_internal::JavaRegex>(
       "regex", std::get<std::string>(config.at("regex")));
   replacement_ = std::get<std::string>(config.at("replacement"));
   regex_->CheckReplacement("replacement", replacement_);
+  routes_.Clear();
 }
 
 bool RegexRouter::transform(const RecordView& in, RecordEditor& out) {
-  const std::optional<std::string>& routed =
-      routes_.Get(in.topic(), [&](std::string_view topic) -> std::optional<std::string> {
-        std::vector<std::string> captures;
-        if (!regex_->FullMatch(std::string(topic), &captures)) return std::nullopt;
-        return transforms_internal::PosixRegex::Expand(replacement_, captures);
-      });
+  const std::optional<std::string>& routed = routes_.Get(in.topic(), [&](std::string_view topic) {
+    return regex_->ReplaceIfMatches(topic, replacement_);
+  });
   if (routed) out.set_topic(*routed);
   return true;
 }

@@ -10,6 +10,7 @@
 
 #include "ck/transformation.h"
 #include "runtime/transforms/java_date_format.h"
+#include "runtime/transforms/java_regex.h"
 #include "runtime/transforms/transform_support.h"
 
 namespace ck::runtime {
@@ -22,8 +23,9 @@ class Filter : public Transformation {
   std::optional<ConnectRecord> apply(ConnectRecord) override { return std::nullopt; }
 };
 
-/// RegexRouter: when the whole topic matches `regex`, renames it to `replacement` ($n = group n).
-/// The new name is computed once per distinct topic.
+/// RegexRouter: when the whole topic matches `regex` (Java syntax), renames it to `replacement`
+/// ($n = group n, ${name} = named group), as Matcher.replaceFirst. The new name is computed once
+/// per distinct topic.
 class RegexRouter : public ViewTransformation {
  public:
   ConfigDef config() const override;
@@ -31,7 +33,7 @@ class RegexRouter : public ViewTransformation {
   bool transform(const RecordView& in, RecordEditor& out) override;
 
  private:
-  std::unique_ptr<transforms_internal::PosixRegex> regex_;
+  std::unique_ptr<transforms_internal::JavaRegex> regex_;
   std::string replacement_;
   transforms_internal::TopicMemo<std::optional<std::string>> routes_;  // topic -> new topic
 };

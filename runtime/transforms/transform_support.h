@@ -1,14 +1,9 @@
 // What every built-in transformation shares: the $Key/$Value operand (Kafka's abstract
 // operatingSchema/operatingValue/newRecord trio as a policy type), Kafka's Requirements checks with
-// their messages, SchemaUtil.copySchemaBasics, schemaless-map helpers, list validators, and a POSIX
-// regular expression with Java's matches() semantics and `$n` replacement references.
-//
-// std::regex is deliberately avoided: GCC 12 reports a -Wmaybe-uninitialized false positive in it
-// under the sanitizer build, which -Werror turns into a build failure.
+// their messages, SchemaUtil.copySchemaBasics, schemaless-map helpers, list validators, and a memo
+// of results per topic. (Regular expressions are in java_regex.h.)
 #ifndef CK_RUNTIME_TRANSFORMS_TRANSFORM_SUPPORT_H_
 #define CK_RUNTIME_TRANSFORMS_TRANSFORM_SUPPORT_H_
-
-#include <regex.h>
 
 #include <memory>
 #include <optional>
@@ -141,6 +136,12 @@ class TopicMemo {
     return it->second;
   }
 
+  /// Forgets every topic.
+  void Clear() {
+    entries_.clear();
+    last_ = nullptr;
+  }
+
  private:
   static const std::string& Key(std::string_view topic) {
     thread_local std::string key;
@@ -163,35 +164,6 @@ template <typename T>
 const T* ConfigGet(const ParsedConfig& config, const std::string& name) {
   return std::get_if<T>(&config.at(name));
 }
-
-/// A compiled POSIX extended regular expression matched against whole strings (Java's
-/// Matcher.matches()), with Java-style replacement strings.
-class PosixRegex {
- public:
-  /// Compiles `pattern` for the config key `key`; throws ConfigError naming both on failure.
-  PosixRegex(const std::string& key, const std::string& pattern);
-  ~PosixRegex();
-  PosixRegex(const PosixRegex&) = delete;
-  PosixRegex& operator=(const PosixRegex&) = delete;
-
-  /// Number of capturing groups in the pattern.
-  size_t groups() const { return compiled_.re_nsub - 1; }
-
-  /// Whether `text` matches entirely; on success `captures` holds group 0..groups() (unmatched
-  /// optional groups are empty).
-  bool FullMatch(const std::string& text, std::vector<std::string>* captures) const;
-
-  /// Checks a Java replacement string (`$n` group references, `\x` literal escapes) against the
-  /// pattern's group count; throws ConfigError for key `key` naming the bad reference.
-  void CheckReplacement(const std::string& key, const std::string& replacement) const;
-
-  /// Expands a replacement string checked by CheckReplacement with `captures`, as Java's
-  /// Matcher.appendReplacement (a `$` takes as many digits as still name an existing group).
-  static std::string Expand(std::string_view replacement, const std::vector<std::string>& captures);
-
- private:
-  regex_t compiled_{};
-};
 
 }  // namespace ck::runtime::transforms_internal
 
