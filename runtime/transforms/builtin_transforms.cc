@@ -5,6 +5,7 @@
 
 #include "ck/plugin.h"
 #include "runtime/transforms/cast.h"
+#include "runtime/transforms/extract_new_record_state.h"
 #include "runtime/transforms/field_transforms.h"
 #include "runtime/transforms/predicates.h"
 #include "runtime/transforms/record_transforms.h"
@@ -51,6 +52,8 @@ CK_BUILTIN_PLUGIN(ck_builtin_transforms, plugin) {
   AddPair<Cast>(plugin, "Cast", "Casts the data or some of its fields to another primitive type");
   AddPair<TimestampConverter>(plugin, "TimestampConverter",
                               "Converts timestamps between strings, Unix epochs and logical types");
+  plugin.add<ExtractNewRecordState>("io.debezium.transforms.ExtractNewRecordState")
+      .description("Flattens Debezium change events to their row state (event flattening)");
   plugin.add<TopicNameMatches>(Smt("predicates.TopicNameMatches"))
       .description("Matches records whose topic matches a regular expression");
   plugin.add<HasHeaderKey>(Smt("predicates.HasHeaderKey"))
