@@ -36,6 +36,7 @@ TEST(BuiltinTransformsTest, ManifestListsEveryKafkaClass) {
     expected.insert(p + pair + "$Value");
   }
   expected.insert("io.debezium.transforms.ExtractNewRecordState");
+  expected.insert("io.debezium.transforms.outbox.EventRouter");
   EXPECT_EQ(transformations, expected);
   EXPECT_EQ(predicates,
             (std::set<std::string>{p + "predicates.TopicNameMatches", p + "predicates.HasHeaderKey",

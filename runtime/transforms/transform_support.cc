@@ -5,6 +5,8 @@
 #include <optional>
 #include <utility>
 
+#include "ck/internal/host.h"
+
 namespace ck::runtime::transforms_internal {
 namespace {
 
@@ -97,6 +99,11 @@ SchemaBuilder CopySchema(const Schema& schema) {
 
 const Value& FieldValue(const Struct& s, const Field& field, bool replace_null_with_default) {
   return replace_null_with_default ? s.get(field) : s.get_without_default(field.name);
+}
+
+void Log(int32_t level, std::string_view message) {
+  if (abi_internal::HostSlot() == nullptr) return;
+  abi_internal::Host().log(nullptr, level, abi_internal::Str(message));
 }
 
 ValidatorPtr NonEmptyList() {

@@ -153,6 +153,10 @@ class TopicMemo {
   const std::pair<const std::string, Result>* last_ = nullptr;
 };
 
+/// Writes `message` to the worker's log at `level` (a ck_log_level), as the plugin: transformations
+/// have no component context. Does nothing before the plugin is initialised.
+void Log(int32_t level, std::string_view message);
+
 /// Validator of a LIST key that must not be empty (Kafka's NonEmptyListValidator).
 ValidatorPtr NonEmptyList();
 

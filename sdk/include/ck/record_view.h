@@ -542,9 +542,11 @@ class SchemaMemo {
  public:
   /// The entry for `input` (a present schema), made by `build(canonical_input)` the first time;
   /// `build` receives a long-lived copy of `input`, safe to keep views of in `T`. If `build`
-  /// throws, nothing is remembered.
+  /// throws, nothing is remembered. The entry may be updated in place (e.g. to cache more per
+  /// schema); it stays valid until the memo is destroyed or its transformation's schemas are
+  /// started afresh.
   template <typename Build>
-  const T& get(RecordEditor& out, SchemaView input, Build&& build) {
+  T& get(RecordEditor& out, SchemaView input, Build&& build) {
     abi_internal::ViewBatch& batch = *out.batch_;
     if (input.abi() == last_input_ && batch.generation == last_generation_) return *last_;
     if (batch.store.id() != store_id_) {
@@ -565,7 +567,7 @@ class SchemaMemo {
   uint64_t store_id_ = 0;
   const ck_schema* last_input_ = nullptr;
   uint64_t last_generation_ = 0;
-  const T* last_ = nullptr;
+  T* last_ = nullptr;
 };
 
 }  // namespace ck
