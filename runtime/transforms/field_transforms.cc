@@ -656,46 +656,63 @@ void ExtractField<Side>::configure(const ConfigMap& props) {
 }
 
 template <typename Side>
-std::optional<ConnectRecord> ExtractField<Side>::apply(ConnectRecord record) {
-  const std::string smt = SmtName<Side>("ExtractField");
-  const SchemaPtr& schema = Side::schema(record);
-  const Value& operand = Side::value(record);
-  if (schema == nullptr) {
-    if (!operand.is_null()) RequireMap(smt, operand, "field extraction");
-    const Value* current = &operand;
+bool ExtractField<Side>::transform(const RecordView& in, RecordEditor& out) {
+  constexpr std::string_view smt = SideName<Side>("ExtractField$Key", "ExtractField$Value");
+  const ValueView operand = Side::value(in);
+  if (!operand.schema()) {
+    if (!operand.is_null() && operand.type() != Type::kMap) {
+      throw DataError(StrCat(smt,
+                             ": Only Map objects supported in absence of schema for [field "
+                             "extraction], found: ",
+                             operand.type_name()));
+    }
+    ValueView current = operand;
     for (const std::string& segment : path_) {
-      if (current->type() != Type::kMap) {
-        current = nullptr;
+      const std::optional<ValueView> next =
+          current.type() == Type::kMap ? current.find(segment) : std::nullopt;
+      if (!next) {
+        current = ValueView();
         break;
       }
-      current = MapGet(current->as_map(), segment);
-      if (current == nullptr) break;
+      current = *next;
     }
-    Value extracted = current != nullptr ? *current : Value();
-    Side::Set(record, nullptr, std::move(extracted));
-    return record;
+    Side::Set(out, ValueView(&current.abi(), SchemaView()));
+    return true;
   }
-  if (!operand.is_null()) RequireStruct(smt, operand, "field extraction");
-  if (schema->type() != Type::kStruct) {
-    throw DataError(StrCat(smt, ": the ", Side::kName, " schema is ", TypeName(schema->type()),
+  if (!operand.is_null()) transforms_internal::RequireStruct(smt, operand, "field extraction");
+  const SchemaView schema = operand.schema();
+  if (schema.type() != Type::kStruct) {
+    throw DataError(StrCat(smt, ": the ", Side::kName, " schema is ", TypeName(schema.type()),
                            ", not a struct, so it has no field \"", field_, "\""));
   }
-  const Schema* current_schema = schema.get();
-  const Value* current = &operand;
-  const Field* field = nullptr;
-  for (const std::string& segment : path_) {
-    field = current_schema->type() == Type::kStruct ? current_schema->field(segment) : nullptr;
-    if (field == nullptr) throw DataError(StrCat(smt, ": Unknown field: ", field_));
-    current_schema = field->schema.get();
-    if (current != nullptr && current->type() == Type::kStruct) {
-      current = &FieldValue(current->as_struct(), *field, replace_null_with_default_);
-    } else {
-      current = nullptr;
+  const Plan& plan = memo_.get(out, schema, [&](SchemaView input) {
+    Plan p;
+    SchemaView current = input;
+    for (const std::string& segment : path_) {
+      const std::optional<size_t> index =
+          current.type() == Type::kStruct ? current.field_index(segment) : std::nullopt;
+      if (!index) {
+        throw DataError(StrCat(smt, ": Unknown field: ", field_, " (in the ", Side::kName,
+                               " schema ", input.name().empty() ? "(unnamed)" : input.name(),
+                               " of topic ", in.topic(), ")"));
+      }
+      p.indexes.push_back(*index);
+      current = current.field_schema(*index);
     }
+    p.schema = current;
+    return p;
+  });
+  ValueView current = operand;
+  for (const size_t index : plan.indexes) {
+    if (current.type() != Type::kStruct) {
+      current = ValueView();
+      break;
+    }
+    current =
+        replace_null_with_default_ ? current.field(index) : current.field_without_default(index);
   }
-  Value extracted = current != nullptr ? *current : Value();
-  Side::Set(record, field->schema, std::move(extracted));
-  return record;
+  Side::Set(out, ValueView(&current.abi(), plan.schema));
+  return true;
 }
 
 // ---- HoistField ----

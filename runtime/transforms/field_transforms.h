@@ -107,18 +107,25 @@ class ValueToKey : public Transformation {
 
 /// ExtractField$Key / ExtractField$Value: replaces the key or value by one of its fields; with
 /// field.syntax.version=V2, `field` is a dotted path into nested structs or maps (backquotes
-/// protect dots in names).
+/// protect dots in names). Works on records where they lie: the field is passed on by pointer.
 template <typename Side>
-class ExtractField : public Transformation {
+class ExtractField : public ViewTransformation {
  public:
   ConfigDef config() const override;
   void configure(const ConfigMap& props) override;
-  std::optional<ConnectRecord> apply(ConnectRecord record) override;
+  bool transform(const RecordView& in, RecordEditor& out) override;
 
  private:
+  // The path resolved in one schema: field positions, and the schema of the last one.
+  struct Plan {
+    std::vector<size_t> indexes;
+    SchemaView schema;
+  };
+
   std::string field_;
   std::vector<std::string> path_;
   bool replace_null_with_default_ = true;
+  SchemaMemo<Plan> memo_;
 };
 
 /// HoistField$Key / HoistField$Value: wraps the key or value in a struct (or map) with one field.

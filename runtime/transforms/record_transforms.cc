@@ -111,14 +111,15 @@ void TimestampRouter::configure(const ConfigMap& props) {
                             std::get<std::string>(config.at("timestamp.format")));
 }
 
-std::optional<ConnectRecord> TimestampRouter::apply(ConnectRecord record) {
-  if (!record.timestamp) {
-    throw DataError(StrCat("TimestampRouter: Timestamp missing on record of topic ", record.topic));
+bool TimestampRouter::transform(const RecordView& in, RecordEditor& out) {
+  const std::optional<int64_t> timestamp = in.timestamp();
+  if (!timestamp) {
+    throw DataError(StrCat("TimestampRouter: Timestamp missing on record of topic ", in.topic()));
   }
-  const std::string timestamp = timestamp_format_->Format(*record.timestamp);
-  record.topic =
-      ReplaceAll(ReplaceAll(topic_format_, "${topic}", record.topic), "${timestamp}", timestamp);
-  return record;
+  const std::string formatted = timestamp_format_->Format(*timestamp);
+  out.set_topic(
+      ReplaceAll(ReplaceAll(topic_format_, "${topic}", in.topic()), "${timestamp}", formatted));
+  return true;
 }
 
 // ---- InsertHeader ----
@@ -140,9 +141,9 @@ void InsertHeader::configure(const ConfigMap& props) {
   literal_ = ParseLiteral(std::get<std::string>(config.at("value.literal")));
 }
 
-std::optional<ConnectRecord> InsertHeader::apply(ConnectRecord record) {
-  record.headers.add(header_, literal_);
-  return record;
+bool InsertHeader::transform(const RecordView&, RecordEditor& out) {
+  out.add_header(header_, out.make(out.schema(literal_.schema), literal_.value));
+  return true;
 }
 
 // ---- DropHeaders ----
@@ -160,9 +161,9 @@ void DropHeaders::configure(const ConfigMap& props) {
   headers_ = std::get<List>(config().Parse(props).at("headers"));
 }
 
-std::optional<ConnectRecord> DropHeaders::apply(ConnectRecord record) {
-  for (const std::string& header : headers_) record.headers.remove(header);
-  return record;
+bool DropHeaders::transform(const RecordView&, RecordEditor& out) {
+  for (const std::string& header : headers_) out.remove_headers(header);
+  return true;
 }
 
 // ---- HeaderFrom ----
