@@ -30,7 +30,7 @@ namespace ck::abi_internal {
 class BlockPool {
  public:
   /// Bytes kept at most; blocks given back beyond that are freed.
-  static constexpr size_t kMaxKeptBytes = 32 << 20;
+  static constexpr size_t kMaxKeptBytes = 8 << 20;
 
   struct Block {
     std::unique_ptr<std::byte[]> data;
