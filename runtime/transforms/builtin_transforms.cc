@@ -5,7 +5,9 @@
 
 #include "ck/plugin.h"
 #include "runtime/transforms/cast.h"
+#include "runtime/transforms/extract_new_record_state.h"
 #include "runtime/transforms/field_transforms.h"
+#include "runtime/transforms/outbox_event_router.h"
 #include "runtime/transforms/predicates.h"
 #include "runtime/transforms/record_transforms.h"
 #include "runtime/transforms/timestamp_converter.h"
@@ -51,6 +53,10 @@ CK_BUILTIN_PLUGIN(ck_builtin_transforms, plugin) {
   AddPair<Cast>(plugin, "Cast", "Casts the data or some of its fields to another primitive type");
   AddPair<TimestampConverter>(plugin, "TimestampConverter",
                               "Converts timestamps between strings, Unix epochs and logical types");
+  plugin.add<ExtractNewRecordState>("io.debezium.transforms.ExtractNewRecordState")
+      .description("Flattens Debezium change events to their row state (event flattening)");
+  plugin.add<OutboxEventRouter>("io.debezium.transforms.outbox.EventRouter")
+      .description("Routes outbox-table change events as the events they carry");
   plugin.add<TopicNameMatches>(Smt("predicates.TopicNameMatches"))
       .description("Matches records whose topic matches a regular expression");
   plugin.add<HasHeaderKey>(Smt("predicates.HasHeaderKey"))

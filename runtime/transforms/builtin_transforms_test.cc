@@ -1,5 +1,6 @@
-// The ck_builtin_transforms bundle itself: it defines without error, carries every Kafka class
-// name with the right kind, and each component's config definition is in its manifest entry.
+// The ck_builtin_transforms bundle itself: it defines without error, carries every Kafka (and
+// Debezium) class name with the right kind, and each component's config definition is in its
+// manifest entry.
 #include "runtime/transforms/builtin_transforms.h"
 
 #include <gmock/gmock.h>
@@ -34,6 +35,8 @@ TEST(BuiltinTransformsTest, ManifestListsEveryKafkaClass) {
     expected.insert(p + pair + "$Key");
     expected.insert(p + pair + "$Value");
   }
+  expected.insert("io.debezium.transforms.ExtractNewRecordState");
+  expected.insert("io.debezium.transforms.outbox.EventRouter");
   EXPECT_EQ(transformations, expected);
   EXPECT_EQ(predicates,
             (std::set<std::string>{p + "predicates.TopicNameMatches", p + "predicates.HasHeaderKey",

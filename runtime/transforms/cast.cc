@@ -1,13 +1,15 @@
 // Kafka's Cast transformation (see cast.h). Conversions follow Java: integer narrowing wraps,
 // floating-point to integer saturates (NaN gives 0), booleans are 1/0 and non-zero, strings are
 // parsed as Byte.parseByte ... Boolean.parseBoolean do, and values print as Java's toString (bytes
-// as base64).
+// as base64, Decimals as BigDecimal.toString, dates as Kafka's Values.dateFormatFor).
 #include "runtime/transforms/cast.h"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <utility>
@@ -139,6 +141,79 @@ std::optional<Number> AsNumber(const Value& value) {
   }
 }
 
+constexpr int64_t kMillisPerDay = 86'400'000;
+
+// Kafka's Values.dateFormatFor(date).format(date) in UTC: "HH:mm:ss.SSS'Z'" below one day after
+// the epoch, "yyyy-MM-dd" on midnights, else "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'".
+std::string FormatJavaDate(int64_t millis) {
+  const int64_t days =
+      millis >= 0 ? millis / kMillisPerDay : -((-millis + kMillisPerDay - 1) / kMillisPerDay);
+  const int64_t of_day = millis - days * kMillisPerDay;
+  char time[64];
+  std::snprintf(time, sizeof time, "%02d:%02d:%02d.%03dZ", static_cast<int>(of_day / 3'600'000),
+                static_cast<int>(of_day / 60'000 % 60), static_cast<int>(of_day / 1000 % 60),
+                static_cast<int>(of_day % 1000));
+  if (millis < kMillisPerDay) return time;
+  const std::chrono::year_month_day date{std::chrono::sys_days(std::chrono::days(days))};
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  if (of_day == 0) return text;
+  return StrCat(text, "T", time);
+}
+
+// Java's BigDecimal.toString(): plain notation when the scale is positive and the exponent not
+// below -6, scientific ("1.23E+4") otherwise.
+std::string JavaBigDecimalToString(const Bytes& unscaled, int32_t scale) {
+  std::string digits = Decimal::ToString(unscaled, 0);
+  const bool negative = digits.front() == '-';
+  if (negative) digits.erase(0, 1);
+  if (scale == 0) return negative ? "-" + digits : digits;
+  const int64_t adjusted = -int64_t{scale} + static_cast<int64_t>(digits.size()) - 1;
+  std::string out;
+  if (scale > 0 && adjusted >= -6) {
+    out = Decimal::ToString(unscaled, scale);
+    return out;
+  }
+  out = digits.substr(0, 1);
+  if (digits.size() > 1) out.append(".").append(digits.substr(1));
+  out.append("E").append(adjusted >= 0 ? "+" : "").append(std::to_string(adjusted));
+  return negative ? "-" + out : out;
+}
+
+// A Decimal cast as Kafka's Cast does with a BigDecimal: toString(), the Number narrowings (the
+// integer part's low-order bits, as intValue()/longValue()), floatValue()/doubleValue(), and
+// longValue() != 0 for booleans.
+Value CastDecimal(const Bytes& unscaled, int32_t scale, Type target) {
+  if (target == Type::kString) return JavaBigDecimalToString(unscaled, scale);
+  const std::string plain = Decimal::ToString(unscaled, scale);
+  if (target == Type::kFloat32) return std::strtof(plain.c_str(), nullptr);
+  if (target == Type::kFloat64) return std::strtod(plain.c_str(), nullptr);
+  // The integer part, truncated toward zero, modulo 2^64.
+  const bool negative = plain.front() == '-';
+  uint64_t low = 0;
+  for (const char c : plain) {
+    if (c == '.') break;
+    if (c >= '0' && c <= '9') low = low * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (negative) low = 0 - low;
+  const auto as_long = static_cast<int64_t>(low);
+  switch (target) {
+    case Type::kInt8:
+      return static_cast<int8_t>(static_cast<int32_t>(as_long));
+    case Type::kInt16:
+      return static_cast<int16_t>(static_cast<int32_t>(as_long));
+    case Type::kInt32:
+      return static_cast<int32_t>(as_long);
+    case Type::kInt64:
+      return as_long;
+    case Type::kBoolean:
+      return as_long != 0;
+    default:
+      throw DataError(StrCat("Cannot cast a Decimal to ", TypeName(target)));
+  }
+}
+
 }  // namespace
 
 template <typename Side>
@@ -201,12 +276,24 @@ Value Cast<Side>::CastValue(const std::string& what, const Schema* schema, const
                             Type target) const {
   const std::string smt = SmtName<Side>();
   if (value.is_null()) return Value();
-  if (schema != nullptr &&
-      (schema->name() == Decimal::kLogicalName || schema->name() == Date::kLogicalName ||
-       schema->name() == Time::kLogicalName || schema->name() == Timestamp::kLogicalName)) {
-    throw DataError(StrCat(smt, ": casting the logical type ", schema->name(), " (", what,
-                           ") is not supported by ConnectKit's Cast"));
+  if (schema != nullptr && schema->name() == Decimal::kLogicalName &&
+      value.type() == Type::kBytes) {
+    return CastDecimal(value.as_bytes(), Decimal::scale(*schema), target);
   }
+  if (schema != nullptr && target == Type::kString) {
+    // Kafka formats java.util.Date values with Values.dateFormatFor (in UTC here).
+    if (schema->name() == Date::kLogicalName && value.type() == Type::kInt32) {
+      return FormatJavaDate(int64_t{value.as_int32()} * kMillisPerDay);
+    }
+    if (schema->name() == Time::kLogicalName && value.type() == Type::kInt32) {
+      return FormatJavaDate(value.as_int32());
+    }
+    if (schema->name() == Timestamp::kLogicalName && value.type() == Type::kInt64) {
+      return FormatJavaDate(value.as_int64());
+    }
+  }
+  // Other targets of Date, Time and Timestamp take their encoded value (days, milliseconds), as
+  // Kafka's encodeLogicalType does: the int32 or int64 below.
   const Type source = *value.type();
   if (!IsPrimitive(source)) {
     throw DataError(StrCat(smt, ": Cast transformation does not support casting from ",

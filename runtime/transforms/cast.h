@@ -1,7 +1,8 @@
 // Kafka's Cast$Key / Cast$Value: casts the whole key or value, or some of its fields, to another
 // primitive type (spec "type" or "field:type,..."), with Java's numeric narrowing, parsing and
-// toString rules. Logical types (Decimal, Date, Time, Timestamp) are refused with a clear error
-// rather than cast differently from Kafka.
+// toString rules. Logical types cast as in Kafka: a Decimal as a BigDecimal (toString, Number
+// narrowings), Date, Time and Timestamp as their encoded days or milliseconds, or to strings as
+// Kafka's Values.dateFormatFor prints them (in UTC; Kafka uses the JVM's default time zone).
 #ifndef CK_RUNTIME_TRANSFORMS_CAST_H_
 #define CK_RUNTIME_TRANSFORMS_CAST_H_
 

@@ -93,9 +93,52 @@ TEST_F(CastTest, Errors) {
   EXPECT_THAT(Error(Smt("Cast$Value"), {{"spec", "int32"}},
                     MakeRecord(nullptr, Value(), nullptr, Bytes{1}), CK_ERROR_DATA),
               HasSubstr("bytes cannot be cast to int32"));
-  EXPECT_THAT(Error(Smt("Cast$Value"), {{"spec", "string"}},
-                    MakeRecord(nullptr, Value(), Timestamp::schema(), int64_t{0}), CK_ERROR_DATA),
-              HasSubstr("casting the logical type org.apache.kafka.connect.data.Timestamp"));
+}
+
+// Expected values printed by OpenJDK 17 (BigDecimal's toString and Number narrowings; Kafka's
+// Values.dateFormatFor patterns formatted in UTC).
+TEST_F(CastTest, LogicalTypes) {
+  const auto cast = [&](const std::string& type, SchemaPtr schema, Value value) {
+    return Apply(Smt("Cast$Value"), {{"spec", type}},
+                 MakeRecord(nullptr, Value(), std::move(schema), std::move(value)))
+        ->value;
+  };
+  const auto decimal = [&](const std::string& type, const std::string& text, int32_t scale) {
+    return cast(type, Decimal::schema(scale), Decimal::FromString(text, scale));
+  };
+  EXPECT_EQ(decimal("string", "123.45", 2), Value("123.45"));
+  EXPECT_EQ(decimal("string", "-123.45", 2), Value("-123.45"));
+  EXPECT_EQ(decimal("string", "12300", -2), Value("1.23E+4"));
+  EXPECT_EQ(decimal("string", "0.0000000001", 10), Value("1E-10"));
+  EXPECT_EQ(decimal("int32", "-1.999", 3), Value(int32_t{-1}));  // truncated toward zero
+  EXPECT_EQ(decimal("int8", "12300", -2), Value(int8_t{12}));    // low-order bits
+  EXPECT_EQ(decimal("int64", "18446744073709551621", 0), Value(int64_t{5}));
+  EXPECT_EQ(decimal("boolean", "18446744073709551616", 0), Value(false));  // longValue() == 0
+  EXPECT_EQ(decimal("boolean", "0.0000000001", 10), Value(false));
+  EXPECT_EQ(decimal("float64", "123.45", 2), Value(123.45));
+  EXPECT_EQ(decimal("float32", "-1.999", 3), Value(-1.999f));
+  EXPECT_EQ(cast("string", Date::schema(), int32_t{18000}), Value("2019-04-14"));
+  EXPECT_EQ(cast("string", Date::schema(), int32_t{0}), Value("00:00:00.000Z"));  // Kafka's rule
+  EXPECT_EQ(cast("string", Time::schema(), int32_t{3723004}), Value("01:02:03.004Z"));
+  EXPECT_EQ(cast("string", Timestamp::schema(), int64_t{1700000000000}),
+            Value("2023-11-14T22:13:20.000Z"));
+  EXPECT_EQ(cast("string", Timestamp::schema(), int64_t{1699920000000}), Value("2023-11-14"));
+  EXPECT_EQ(cast("string", Timestamp::schema(), int64_t{-1}), Value("23:59:59.999Z"));
+  EXPECT_EQ(cast("int64", Date::schema(), int32_t{18000}), Value(int64_t{18000}));
+  EXPECT_EQ(cast("float64", Timestamp::schema(), int64_t{1700000000000}), Value(1.7e12));
+  // A Decimal field, with the field's schema replaced by the plain target type.
+  const SchemaPtr schema = SchemaBuilder::struct_()
+                               .field("price", Decimal::builder(2).optional().build())
+                               .field("at", Timestamp::schema())
+                               .build();
+  Struct value(schema);
+  value.put("price", Decimal::FromString("9.99", 2)).put("at", int64_t{1700000000000});
+  const ConnectRecord out = *Apply(Smt("Cast$Value"), {{"spec", "price:string,at:int64"}},
+                                   MakeRecord(nullptr, Value(), schema, value));
+  EXPECT_TRUE(SchemaEquals(out.value_schema->field("price")->schema, Schema::OptionalString()));
+  EXPECT_TRUE(SchemaEquals(out.value_schema->field("at")->schema, Schema::Int64()));
+  EXPECT_EQ(out.value.as_struct().get("price"), Value("9.99"));
+  EXPECT_EQ(out.value.as_struct().get("at"), Value(int64_t{1700000000000}));
 }
 
 }  // namespace

@@ -30,6 +30,12 @@ std::string SmtName(std::string_view base) {
   return StrCat(base, Side::kName == KeySide::kName ? "$Key" : "$Value");
 }
 
+// The names of the $Key and $Value variants, without building a string.
+template <typename Side>
+constexpr std::string_view SideName(std::string_view key_name, std::string_view value_name) {
+  return Side::kName == KeySide::kName ? key_name : value_name;
+}
+
 bool Contains(const List& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
@@ -148,6 +154,9 @@ SchemaPtr InsertField<Side>::BuildSchema(const Schema& schema) const {
       builder.field(partition_->name,
                     partition_->optional ? Schema::OptionalInt32() : Schema::Int32());
     }
+    if (offset_) {
+      builder.field(offset_->name, offset_->optional ? Schema::OptionalInt64() : Schema::Int64());
+    }
     if (timestamp_) {
       builder.field(timestamp_->name, timestamp_->optional ? Timestamp::builder().optional().build()
                                                            : Timestamp::schema());
@@ -162,47 +171,78 @@ SchemaPtr InsertField<Side>::BuildSchema(const Schema& schema) const {
 }
 
 template <typename Side>
-std::optional<ConnectRecord> InsertField<Side>::apply(ConnectRecord record) {
-  const std::string smt = SmtName<Side>("InsertField");
-  if (Side::value(record).is_null()) return record;
-  if (offset_) {
-    throw DataError(StrCat(smt, ": offset.field \"", offset_->name,
-                           "\" needs the record's Kafka offset, which ConnectKit does not pass to "
-                           "transformations (in Kafka it works only on sink records)"));
-  }
-  const SchemaPtr& schema = Side::schema(record);
-  if (schema == nullptr) {
-    Value::Map updated = RequireMap(smt, Side::value(record), "field insertion");
-    if (topic_) MapPut(updated, topic_->name, record.topic);
-    if (partition_ && record.kafka_partition) {
-      MapPut(updated, partition_->name, *record.kafka_partition);
+bool InsertField<Side>::transform(const RecordView& in, RecordEditor& out) {
+  const ValueView operand = Side::value(in);
+  if (operand.is_null()) return true;
+  const auto offset = [&]() -> int64_t {
+    const std::optional<int64_t> kafka_offset = in.kafka_offset();
+    if (!kafka_offset) {
+      throw DataError(StrCat(SmtName<Side>("InsertField"), ": offset.field \"", offset_->name,
+                             "\" needs the Kafka offset of a sink record, but the record on topic ",
+                             in.topic(),
+                             " comes from a source connector (Kafka: Only SinkRecord "
+                             "supported for [field insertion])"));
     }
-    if (timestamp_ && record.timestamp) MapPut(updated, timestamp_->name, *record.timestamp);
+    return *kafka_offset;
+  };
+  if (!operand.schema()) {
+    const std::string smt = SmtName<Side>("InsertField");
+    Value original = operand.ToValue();
+    Value::Map updated = RequireMap(smt, original, "field insertion");
+    if (topic_) MapPut(updated, topic_->name, in.topic());
+    if (partition_ && in.kafka_partition())
+      MapPut(updated, partition_->name, *in.kafka_partition());
+    if (offset_) MapPut(updated, offset_->name, offset());
+    if (timestamp_ && in.timestamp()) MapPut(updated, timestamp_->name, *in.timestamp());
     if (static_ && static_value_) MapPut(updated, static_->name, *static_value_);
-    Side::Set(record, nullptr, std::move(updated));
-    return record;
+    Side::Set(out, nullptr, Value(std::move(updated)));
+    return true;
   }
-  const Struct& value = RequireStruct(smt, Side::value(record), "field insertion");
-  SchemaPtr updated_schema = cache_.Get(schema, [&] { return BuildSchema(*schema); });
-  Struct updated(updated_schema);
-  for (const Field& field : schema->fields()) {
-    updated.put(field.name, FieldValue(value, field, replace_null_with_default_));
+  transforms_internal::RequireStruct(SideName<Side>("InsertField$Key", "InsertField$Value"),
+                                     operand, "field insertion");
+  const Plan& plan = memo_.get(out, operand.schema(), [&](SchemaView input) {
+    Plan p{out.schema(BuildSchema(*input.ToSchema())), {}};
+    if (replace_null_with_default_) p.defaulted = transforms_internal::FieldsWithDefaults(input);
+    return p;
+  });
+  const SchemaView schema = plan.schema;
+  StructBuilder updated = out.make_struct(schema);
+  updated.set_first_fields(operand);  // the output schema starts with the input's fields
+  for (const uint32_t i : plan.defaulted) {
+    if (operand.field_without_default(i).is_null()) updated.set(i, operand.field(i));
   }
-  try {
-    if (topic_) updated.put(topic_->name, record.topic);
-    if (partition_ && record.kafka_partition) {
-      updated.put(partition_->name, *record.kafka_partition);
+  size_t next = operand.size();
+  if (topic_) {
+    updated.set(next, out.make_string(schema.field_schema(next), in.topic()));
+    ++next;
+  }
+  if (partition_) {
+    if (in.kafka_partition()) {
+      updated.set(next, out.make_integer(schema.field_schema(next), *in.kafka_partition()));
     }
-    if (timestamp_ && record.timestamp) updated.put(timestamp_->name, *record.timestamp);
-    if (static_ && static_value_) updated.put(static_->name, *static_value_);
-    updated.validate();
-  } catch (const DataError& e) {
-    throw DataError(StrCat(smt, ": ", e.what(),
-                           " (a required field, marked with '!', has no "
-                           "value for this record)"));
+    ++next;
   }
-  Side::Set(record, std::move(updated_schema), std::move(updated));
-  return record;
+  if (offset_) {
+    updated.set(next, out.make_integer(schema.field_schema(next), offset()));
+    ++next;
+  }
+  if (timestamp_) {
+    if (in.timestamp()) {
+      updated.set(next, out.make_integer(schema.field_schema(next), *in.timestamp()));
+    }
+    ++next;
+  }
+  if (static_ && static_value_)
+    updated.set(next, out.make_string(schema.field_schema(next), *static_value_));
+  try {
+    Side::Set(out, updated.value());
+  } catch (const DataError& e) {
+    throw DataError(StrCat(SmtName<Side>("InsertField"), ": ", e.what(),
+                           " (a required field, marked with '!', has no value for this record on "
+                           "topic ",
+                           in.topic(), ")"));
+  }
+  return true;
 }
 
 // ---- ReplaceField ----
@@ -296,12 +336,13 @@ SchemaPtr ReplaceField<Side>::BuildSchema(const Schema& schema) const {
 }
 
 template <typename Side>
-std::optional<ConnectRecord> ReplaceField<Side>::apply(ConnectRecord record) {
-  const std::string smt = SmtName<Side>("ReplaceField");
-  if (Side::value(record).is_null()) return record;
-  const SchemaPtr& schema = Side::schema(record);
-  if (schema == nullptr) {
-    const Value::Map& value = RequireMap(smt, Side::value(record), "field replacement");
+bool ReplaceField<Side>::transform(const RecordView& in, RecordEditor& out) {
+  constexpr std::string_view smt = SideName<Side>("ReplaceField$Key", "ReplaceField$Value");
+  const ValueView operand = Side::value(in);
+  if (operand.is_null()) return true;
+  if (!operand.schema()) {
+    Value original = operand.ToValue();
+    const Value::Map& value = RequireMap(smt, original, "field replacement");
     Value::Map updated;
     for (const auto& [key, field_value] : value) {
       if (key.type() != Type::kString) {
@@ -310,19 +351,40 @@ std::optional<ConnectRecord> ReplaceField<Side>::apply(ConnectRecord record) {
       }
       if (Keep(key.as_string())) MapPut(updated, Renamed(key.as_string()), field_value);
     }
-    Side::Set(record, nullptr, std::move(updated));
-    return record;
+    Side::Set(out, nullptr, Value(std::move(updated)));
+    return true;
   }
-  const Struct& value = RequireStruct(smt, Side::value(record), "field replacement");
-  SchemaPtr updated_schema = cache_.Get(schema, [&] { return BuildSchema(*schema); });
-  Struct updated(updated_schema);
-  for (const Field& field : updated_schema->fields()) {
-    const auto it = reverse_renames_.find(field.name);
-    const std::string& original = it == reverse_renames_.end() ? field.name : it->second;
-    updated.put(field, FieldValue(value, *schema->field(original), replace_null_with_default_));
+  transforms_internal::RequireStruct(smt, operand, "field replacement");
+  const Plan& plan = memo_.get(out, operand.schema(), [&](SchemaView input) {
+    Plan p;
+    const SchemaPtr schema = input.ToSchema();
+    p.schema = out.schema(BuildSchema(*schema));
+    for (size_t i = 0; i < p.schema.field_count(); ++i) {
+      const auto it = reverse_renames_.find(std::string(p.schema.field_name(i)));
+      const std::string original =
+          it == reverse_renames_.end() ? std::string(p.schema.field_name(i)) : it->second;
+      p.sources.push_back(static_cast<uint32_t>(*input.field_index(original)));
+    }
+    p.same_layout = p.sources.size() == input.field_count();
+    for (size_t i = 0; i < p.sources.size(); ++i) p.same_layout &= p.sources[i] == i;
+    if (replace_null_with_default_) p.defaulted = transforms_internal::FieldsWithDefaults(input);
+    return p;
+  });
+  bool defaults_apply = false;
+  for (const uint32_t i : plan.defaulted)
+    defaults_apply |= operand.field_without_default(i).is_null();
+  if (plan.same_layout && !defaults_apply) {
+    // Only names changed: the struct's field values serve as they are.
+    Side::Set(out, ValueView(&operand.abi(), plan.schema));
+    return true;
   }
-  Side::Set(record, std::move(updated_schema), std::move(updated));
-  return record;
+  StructBuilder updated = out.make_struct(plan.schema);
+  for (size_t i = 0; i < plan.sources.size(); ++i) {
+    updated.set(i, replace_null_with_default_ ? operand.field(plan.sources[i])
+                                              : operand.field_without_default(plan.sources[i]));
+  }
+  Side::Set(out, updated.value());
+  return true;
 }
 
 // ---- MaskField ----
@@ -594,46 +656,63 @@ void ExtractField<Side>::configure(const ConfigMap& props) {
 }
 
 template <typename Side>
-std::optional<ConnectRecord> ExtractField<Side>::apply(ConnectRecord record) {
-  const std::string smt = SmtName<Side>("ExtractField");
-  const SchemaPtr& schema = Side::schema(record);
-  const Value& operand = Side::value(record);
-  if (schema == nullptr) {
-    if (!operand.is_null()) RequireMap(smt, operand, "field extraction");
-    const Value* current = &operand;
+bool ExtractField<Side>::transform(const RecordView& in, RecordEditor& out) {
+  constexpr std::string_view smt = SideName<Side>("ExtractField$Key", "ExtractField$Value");
+  const ValueView operand = Side::value(in);
+  if (!operand.schema()) {
+    if (!operand.is_null() && operand.type() != Type::kMap) {
+      throw DataError(StrCat(smt,
+                             ": Only Map objects supported in absence of schema for [field "
+                             "extraction], found: ",
+                             operand.type_name()));
+    }
+    ValueView current = operand;
     for (const std::string& segment : path_) {
-      if (current->type() != Type::kMap) {
-        current = nullptr;
+      const std::optional<ValueView> next =
+          current.type() == Type::kMap ? current.find(segment) : std::nullopt;
+      if (!next) {
+        current = ValueView();
         break;
       }
-      current = MapGet(current->as_map(), segment);
-      if (current == nullptr) break;
+      current = *next;
     }
-    Value extracted = current != nullptr ? *current : Value();
-    Side::Set(record, nullptr, std::move(extracted));
-    return record;
+    Side::Set(out, ValueView(&current.abi(), SchemaView()));
+    return true;
   }
-  if (!operand.is_null()) RequireStruct(smt, operand, "field extraction");
-  if (schema->type() != Type::kStruct) {
-    throw DataError(StrCat(smt, ": the ", Side::kName, " schema is ", TypeName(schema->type()),
+  if (!operand.is_null()) transforms_internal::RequireStruct(smt, operand, "field extraction");
+  const SchemaView schema = operand.schema();
+  if (schema.type() != Type::kStruct) {
+    throw DataError(StrCat(smt, ": the ", Side::kName, " schema is ", TypeName(schema.type()),
                            ", not a struct, so it has no field \"", field_, "\""));
   }
-  const Schema* current_schema = schema.get();
-  const Value* current = &operand;
-  const Field* field = nullptr;
-  for (const std::string& segment : path_) {
-    field = current_schema->type() == Type::kStruct ? current_schema->field(segment) : nullptr;
-    if (field == nullptr) throw DataError(StrCat(smt, ": Unknown field: ", field_));
-    current_schema = field->schema.get();
-    if (current != nullptr && current->type() == Type::kStruct) {
-      current = &FieldValue(current->as_struct(), *field, replace_null_with_default_);
-    } else {
-      current = nullptr;
+  const Plan& plan = memo_.get(out, schema, [&](SchemaView input) {
+    Plan p;
+    SchemaView current = input;
+    for (const std::string& segment : path_) {
+      const std::optional<size_t> index =
+          current.type() == Type::kStruct ? current.field_index(segment) : std::nullopt;
+      if (!index) {
+        throw DataError(StrCat(smt, ": Unknown field: ", field_, " (in the ", Side::kName,
+                               " schema ", input.name().empty() ? "(unnamed)" : input.name(),
+                               " of topic ", in.topic(), ")"));
+      }
+      p.indexes.push_back(*index);
+      current = current.field_schema(*index);
     }
+    p.schema = current;
+    return p;
+  });
+  ValueView current = operand;
+  for (const size_t index : plan.indexes) {
+    if (current.type() != Type::kStruct) {
+      current = ValueView();
+      break;
+    }
+    current =
+        replace_null_with_default_ ? current.field(index) : current.field_without_default(index);
   }
-  Value extracted = current != nullptr ? *current : Value();
-  Side::Set(record, field->schema, std::move(extracted));
-  return record;
+  Side::Set(out, ValueView(&current.abi(), plan.schema));
+  return true;
 }
 
 // ---- HoistField ----

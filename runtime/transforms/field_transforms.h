@@ -16,15 +16,15 @@
 
 namespace ck::runtime {
 
-/// InsertField$Key / InsertField$Value: adds the topic, partition, timestamp and a static string
-/// as fields (`<name>!` required, `<name>?` or `<name>` optional). offset.field is accepted but
-/// fails at apply: transformations are not given the Kafka offset.
+/// InsertField$Key / InsertField$Value: adds the topic, partition, Kafka offset (sink records
+/// only), timestamp and a static string as fields (`<name>!` required, `<name>?` or `<name>`
+/// optional). Works on records where they lie: the input fields are copied by pointer.
 template <typename Side>
-class InsertField : public Transformation {
+class InsertField : public ViewTransformation {
  public:
   ConfigDef config() const override;
   void configure(const ConfigMap& props) override;
-  std::optional<ConnectRecord> apply(ConnectRecord record) override;
+  bool transform(const RecordView& in, RecordEditor& out) override;
 
  private:
   struct Spec {
@@ -38,20 +38,34 @@ class InsertField : public Transformation {
   std::optional<Spec> topic_, partition_, offset_, timestamp_, static_;
   std::optional<std::string> static_value_;
   bool replace_null_with_default_ = true;
-  transforms_internal::SchemaCache cache_;
+  // What is derived from one input schema.
+  struct Plan {
+    SchemaView schema;                // the output schema
+    std::vector<uint32_t> defaulted;  // input fields with a default (replace.null.with.default)
+  };
+  SchemaMemo<Plan> memo_;
 };
 
 /// ReplaceField$Key / ReplaceField$Value: keeps the `include`d fields (all when empty), drops the
 /// `exclude`d ones and renames per `renames` (old:new,...). `whitelist`/`blacklist` are read as
-/// deprecated aliases of include/exclude.
+/// deprecated aliases of include/exclude. Works on records where they lie: when only names change,
+/// the value itself is passed on by pointer with the renamed schema.
 template <typename Side>
-class ReplaceField : public Transformation {
+class ReplaceField : public ViewTransformation {
  public:
   ConfigDef config() const override;
   void configure(const ConfigMap& props) override;
-  std::optional<ConnectRecord> apply(ConnectRecord record) override;
+  bool transform(const RecordView& in, RecordEditor& out) override;
 
  private:
+  // What is derived from one input schema.
+  struct Plan {
+    SchemaView schema;                // the output schema
+    std::vector<uint32_t> sources;    // output field -> input field
+    bool same_layout = false;         // sources is 0..n-1: the input's fields serve as they are
+    std::vector<uint32_t> defaulted;  // input fields with a default (replace.null.with.default)
+  };
+
   bool Keep(const std::string& name) const;
   std::string Renamed(const std::string& name) const;
   SchemaPtr BuildSchema(const Schema& schema) const;
@@ -59,7 +73,7 @@ class ReplaceField : public Transformation {
   std::vector<std::string> include_, exclude_;
   std::map<std::string, std::string> renames_, reverse_renames_;
   bool replace_null_with_default_ = true;
-  transforms_internal::SchemaCache cache_;
+  SchemaMemo<Plan> memo_;
 };
 
 /// MaskField$Key / MaskField$Value: replaces `fields` by their type's empty value, or by
@@ -93,18 +107,25 @@ class ValueToKey : public Transformation {
 
 /// ExtractField$Key / ExtractField$Value: replaces the key or value by one of its fields; with
 /// field.syntax.version=V2, `field` is a dotted path into nested structs or maps (backquotes
-/// protect dots in names).
+/// protect dots in names). Works on records where they lie: the field is passed on by pointer.
 template <typename Side>
-class ExtractField : public Transformation {
+class ExtractField : public ViewTransformation {
  public:
   ConfigDef config() const override;
   void configure(const ConfigMap& props) override;
-  std::optional<ConnectRecord> apply(ConnectRecord record) override;
+  bool transform(const RecordView& in, RecordEditor& out) override;
 
  private:
+  // The path resolved in one schema: field positions, and the schema of the last one.
+  struct Plan {
+    std::vector<size_t> indexes;
+    SchemaView schema;
+  };
+
   std::string field_;
   std::vector<std::string> path_;
   bool replace_null_with_default_ = true;
+  SchemaMemo<Plan> memo_;
 };
 
 /// HoistField$Key / HoistField$Value: wraps the key or value in a struct (or map) with one field.

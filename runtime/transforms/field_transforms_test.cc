@@ -84,27 +84,79 @@ TEST_F(FieldTransformsTest, InsertFieldErrors) {
   EXPECT_THAT(Error(Smt("InsertField$Value"), {{"topic.field", "id"}},
                     ValueRecord(RowSchema(), Row(1, "a")), CK_ERROR_DATA),
               HasSubstr("field name duplication \"id\""));
+  // Kafka's offset.field needs a SinkRecord; a source record has no Kafka offset.
   EXPECT_THAT(Error(Smt("InsertField$Value"), {{"offset.field", "off"}},
                     ValueRecord(RowSchema(), Row(1, "a")), CK_ERROR_DATA),
-              HasSubstr("offset.field \"off\" needs the record's Kafka offset"));
+              HasSubstr("InsertField$Value: offset.field \"off\" needs the Kafka offset of a "
+                        "sink record, but the record on topic t comes from a source connector"));
+}
+
+SinkRecord SinkAt(ConnectRecord record, int64_t offset) {
+  SinkRecord sink;
+  static_cast<ConnectRecord&>(sink) = std::move(record);
+  sink.kafka_offset = offset;
+  sink.original_topic = sink.topic;
+  sink.original_partition = 0;
+  sink.original_offset = offset;
+  return sink;
+}
+
+TEST_F(FieldTransformsTest, InsertFieldOffsetOfSinkRecords) {
+  testkit::TransformationDriver smt = host_.CreateTransformation(Smt("InsertField$Value"));
+  smt.Configure({{"offset.field", "off!"}, {"partition.field", "part"}});
+  const std::vector<ConnectRecord> out =
+      smt.ApplySink({SinkAt(ValueRecord(RowSchema(), Row(1, "a")), 42),
+                     SinkAt(ValueRecord(nullptr, StrMap({{"k", "v"}})), 7)});
+  ASSERT_EQ(out.size(), 2u);
+  const SchemaPtr expected_schema = SchemaBuilder::struct_()
+                                        .name("com.example.Row")
+                                        .version(3)
+                                        .field("id", Schema::Int32())
+                                        .field("name", Schema::OptionalString())
+                                        .field("score", RowSchema()->field("score")->schema)
+                                        .field("part", Schema::OptionalInt32())
+                                        .field("off", Schema::Int64())
+                                        .build();
+  ASSERT_TRUE(SchemaEquals(out[0].value_schema, expected_schema));
+  Struct expected(expected_schema);
+  expected.put("id", int32_t{1}).put("name", "a").put("score", 1.5);
+  expected.put("part", int32_t{0}).put("off", int64_t{42});
+  EXPECT_EQ(out[0].value, Value(expected));
+  EXPECT_EQ(out[1].value, Value(StrMap({{"k", "v"}, {"part", int32_t{0}}, {"off", int64_t{7}}})));
 }
 
 TEST_F(FieldTransformsTest, InsertFieldFollowsSchemaChanges) {
-  // One instance, so its schema cache sees each change. (One record per Apply: FakeHost's
-  // multi-record batches of struct values currently fail to marshal, outside this package.)
+  // One instance, so its schema cache sees each change, within one batch and across batches.
   testkit::TransformationDriver smt = host_.CreateTransformation(Smt("InsertField$Value"));
   smt.Configure({{"topic.field", "topic"}});
   const SchemaPtr other = SchemaBuilder::struct_().field("x", Schema::Int8()).build();
   Struct x(other);
   x.put("x", int8_t{1});
-  const ConnectRecord first = smt.Apply({ValueRecord(RowSchema(), Row(1, "a"))}).at(0);
-  const ConnectRecord second = smt.Apply({ValueRecord(other, x)}).at(0);
-  const ConnectRecord third = smt.Apply({ValueRecord(RowSchema(), Row(2, "b"))}).at(0);
-  EXPECT_EQ(first.value_schema->fields().size(), 4u);
-  EXPECT_EQ(second.value_schema->fields().size(), 2u);
-  EXPECT_EQ(second.value.as_struct().get("topic"), Value("t"));
-  EXPECT_TRUE(SchemaEquals(first.value_schema, third.value_schema));
-  EXPECT_EQ(third.value.as_struct().get("id"), Value(int32_t{2}));
+  const std::vector<ConnectRecord> out =
+      smt.Apply({ValueRecord(RowSchema(), Row(1, "a")), ValueRecord(other, x),
+                 ValueRecord(RowSchema(), Row(2, "b"))});
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].value_schema->fields().size(), 4u);
+  EXPECT_EQ(out[1].value_schema->fields().size(), 2u);
+  EXPECT_EQ(out[1].value.as_struct().get("topic"), Value("t"));
+  EXPECT_TRUE(SchemaEquals(out[0].value_schema, out[2].value_schema));
+  EXPECT_EQ(out[2].value.as_struct().get("id"), Value(int32_t{2}));
+  const ConnectRecord later = smt.Apply({ValueRecord(other, x)}).at(0);
+  EXPECT_TRUE(SchemaEquals(later.value_schema, out[1].value_schema));
+  EXPECT_EQ(later.value.as_struct().get("x"), Value(int8_t{1}));
+}
+
+TEST_F(FieldTransformsTest, InsertFieldAppliesFieldDefaultsUnlessToldNot) {
+  // score is null with a default of 1.5: Kafka's Struct.get gives the default.
+  Struct row(RowSchema());
+  row.put("id", int32_t{3});
+  const ConnectRecord with_default =
+      *Apply(Smt("InsertField$Value"), {{"topic.field", "topic"}}, ValueRecord(RowSchema(), row));
+  EXPECT_EQ(with_default.value.as_struct().get_without_default("score"), Value(1.5));
+  const ConnectRecord without = *Apply(
+      Smt("InsertField$Value"), {{"topic.field", "topic"}, {"replace.null.with.default", "false"}},
+      ValueRecord(RowSchema(), row));
+  EXPECT_EQ(without.value.as_struct().get_without_default("score"), Value());
 }
 
 // ---- ReplaceField ----

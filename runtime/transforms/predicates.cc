@@ -10,19 +10,21 @@ ConfigDef TopicNameMatches::config() const {
   def.define(ConfigDef::Key("pattern", ConfigType::kString)
                  .validator(NonEmptyString())
                  .importance(Importance::kMedium)
-                 .doc("A regular expression (POSIX extended syntax) for matching the name of the "
-                      "topic of the record."));
+                 .doc("A Java regular expression for matching the name of the topic of the "
+                      "record."));
   return def;
 }
 
 void TopicNameMatches::configure(const ConfigMap& props) {
   const ParsedConfig config = this->config().Parse(props);
-  pattern_ = std::make_unique<transforms_internal::PosixRegex>(
+  pattern_ = std::make_unique<transforms_internal::JavaRegex>(
       "pattern", std::get<std::string>(config.at("pattern")));
+  matched_.Clear();
 }
 
-bool TopicNameMatches::test(const ConnectRecord& record) {
-  return pattern_->FullMatch(record.topic, nullptr);
+bool TopicNameMatches::matches(const RecordView& record) {
+  return matched_.Get(record.topic(),
+                      [&](std::string_view topic) { return pattern_->FullMatch(topic); });
 }
 
 ConfigDef HasHeaderKey::config() const {
@@ -38,8 +40,8 @@ void HasHeaderKey::configure(const ConfigMap& props) {
   name_ = std::get<std::string>(config().Parse(props).at("name"));
 }
 
-bool HasHeaderKey::test(const ConnectRecord& record) {
-  return record.headers.last_with_name(name_) != nullptr;
+bool HasHeaderKey::matches(const RecordView& record) {
+  return record.last_header(name_).has_value();
 }
 
 }  // namespace ck::runtime

@@ -43,11 +43,21 @@ TEST_F(PredicatesTest, TopicNameMatchesTheWholeName) {
               ElementsAre(true, false, false));
   EXPECT_THAT(Test("TopicNameMatches", {{"pattern", "a|b"}}, {OnTopic("a"), OnTopic("ab")}),
               ElementsAre(true, false));
+  // Java syntax: \d, non-capturing groups, inline flags; repeated topics in one batch.
+  EXPECT_THAT(Test("TopicNameMatches", {{"pattern", "(?i)(?:db\\d+)\\.orders"}},
+                   {OnTopic("DB12.orders"), OnTopic("db.orders"), OnTopic("DB12.orders"),
+                    OnTopic("db1.ORDERS")}),
+              ElementsAre(true, false, true, true));
 }
 
 TEST_F(PredicatesTest, TopicNameMatchesRefusesBadPatterns) {
   EXPECT_THAT(ConfigureError("TopicNameMatches", {{"pattern", "a(b"}}),
-              HasSubstr("Invalid value a(b for configuration pattern: Invalid regex"));
+              HasSubstr("Invalid value a(b for configuration pattern: Invalid regular expression: "
+                        "Unclosed group near index 3"));
+  // Valid in Java but refused here, rather than matched differently.
+  EXPECT_THAT(ConfigureError("TopicNameMatches", {{"pattern", "(?<=a)b"}}),
+              HasSubstr("Lookbehind (?<= or (?<! (near index 2) is valid in Java but not "
+                        "supported"));
   EXPECT_THAT(ConfigureError("TopicNameMatches", {}),
               HasSubstr("Missing required configuration \"pattern\""));
   EXPECT_THAT(ConfigureError("TopicNameMatches", {{"pattern", ""}}),

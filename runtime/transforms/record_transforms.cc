@@ -63,27 +63,28 @@ ConfigDef RegexRouter::config() const {
   ConfigDef def;
   def.define(ConfigDef::Key("regex", ConfigType::kString)
                  .importance(Importance::kHigh)
-                 .doc("Regular expression (POSIX extended syntax) to use for matching."))
+                 .doc("Regular expression to use for matching (Java syntax)."))
       .define(ConfigDef::Key("replacement", ConfigType::kString)
                   .importance(Importance::kHigh)
-                  .doc("Replacement string; $n refers to capturing group n."));
+                  .doc("Replacement string."));
   return def;
 }
 
 void RegexRouter::configure(const ConfigMap& props) {
   const ParsedConfig config = this->config().Parse(props);
-  regex_ = std::make_unique<transforms_internal::PosixRegex>(
+  regex_ = std::make_unique<transforms_internal::JavaRegex>(
       "regex", std::get<std::string>(config.at("regex")));
   replacement_ = std::get<std::string>(config.at("replacement"));
   regex_->CheckReplacement("replacement", replacement_);
+  routes_.Clear();
 }
 
-std::optional<ConnectRecord> RegexRouter::apply(ConnectRecord record) {
-  std::vector<std::string> captures;
-  if (regex_->FullMatch(record.topic, &captures)) {
-    record.topic = transforms_internal::PosixRegex::Expand(replacement_, captures);
-  }
-  return record;
+bool RegexRouter::transform(const RecordView& in, RecordEditor& out) {
+  const std::optional<std::string>& routed = routes_.Get(in.topic(), [&](std::string_view topic) {
+    return regex_->ReplaceIfMatches(topic, replacement_);
+  });
+  if (routed) out.set_topic(*routed);
+  return true;
 }
 
 // ---- TimestampRouter ----
@@ -110,14 +111,15 @@ void TimestampRouter::configure(const ConfigMap& props) {
                             std::get<std::string>(config.at("timestamp.format")));
 }
 
-std::optional<ConnectRecord> TimestampRouter::apply(ConnectRecord record) {
-  if (!record.timestamp) {
-    throw DataError(StrCat("TimestampRouter: Timestamp missing on record of topic ", record.topic));
+bool TimestampRouter::transform(const RecordView& in, RecordEditor& out) {
+  const std::optional<int64_t> timestamp = in.timestamp();
+  if (!timestamp) {
+    throw DataError(StrCat("TimestampRouter: Timestamp missing on record of topic ", in.topic()));
   }
-  const std::string timestamp = timestamp_format_->Format(*record.timestamp);
-  record.topic =
-      ReplaceAll(ReplaceAll(topic_format_, "${topic}", record.topic), "${timestamp}", timestamp);
-  return record;
+  const std::string formatted = timestamp_format_->Format(*timestamp);
+  out.set_topic(
+      ReplaceAll(ReplaceAll(topic_format_, "${topic}", in.topic()), "${timestamp}", formatted));
+  return true;
 }
 
 // ---- InsertHeader ----
@@ -139,9 +141,9 @@ void InsertHeader::configure(const ConfigMap& props) {
   literal_ = ParseLiteral(std::get<std::string>(config.at("value.literal")));
 }
 
-std::optional<ConnectRecord> InsertHeader::apply(ConnectRecord record) {
-  record.headers.add(header_, literal_);
-  return record;
+bool InsertHeader::transform(const RecordView&, RecordEditor& out) {
+  out.add_header(header_, out.make(out.schema(literal_.schema), literal_.value));
+  return true;
 }
 
 // ---- DropHeaders ----
@@ -159,9 +161,9 @@ void DropHeaders::configure(const ConfigMap& props) {
   headers_ = std::get<List>(config().Parse(props).at("headers"));
 }
 
-std::optional<ConnectRecord> DropHeaders::apply(ConnectRecord record) {
-  for (const std::string& header : headers_) record.headers.remove(header);
-  return record;
+bool DropHeaders::transform(const RecordView&, RecordEditor& out) {
+  for (const std::string& header : headers_) out.remove_headers(header);
+  return true;
 }
 
 // ---- HeaderFrom ----

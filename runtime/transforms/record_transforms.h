@@ -10,37 +10,41 @@
 
 #include "ck/transformation.h"
 #include "runtime/transforms/java_date_format.h"
+#include "runtime/transforms/java_regex.h"
 #include "runtime/transforms/transform_support.h"
 
 namespace ck::runtime {
 
 /// Filter: drops every record it is applied to (use it with a predicate).
-class Filter : public Transformation {
+class Filter : public ViewTransformation {
  public:
   ConfigDef config() const override { return ConfigDef(); }
   void configure(const ConfigMap&) override {}
-  std::optional<ConnectRecord> apply(ConnectRecord) override { return std::nullopt; }
+  bool transform(const RecordView&, RecordEditor&) override { return false; }
 };
 
-/// RegexRouter: when the whole topic matches `regex`, renames it to `replacement` ($n = group n).
-class RegexRouter : public Transformation {
+/// RegexRouter: when the whole topic matches `regex` (Java syntax), renames it to `replacement`
+/// ($n = group n, ${name} = named group), as Matcher.replaceFirst. The new name is computed once
+/// per distinct topic.
+class RegexRouter : public ViewTransformation {
  public:
   ConfigDef config() const override;
   void configure(const ConfigMap& props) override;
-  std::optional<ConnectRecord> apply(ConnectRecord record) override;
+  bool transform(const RecordView& in, RecordEditor& out) override;
 
  private:
-  std::unique_ptr<transforms_internal::PosixRegex> regex_;
+  std::unique_ptr<transforms_internal::JavaRegex> regex_;
   std::string replacement_;
+  transforms_internal::TopicMemo<std::optional<std::string>> routes_;  // topic -> new topic
 };
 
 /// TimestampRouter: renames the topic to `topic.format` with ${topic} and ${timestamp} (the record
 /// timestamp in `timestamp.format`, UTC) substituted.
-class TimestampRouter : public Transformation {
+class TimestampRouter : public ViewTransformation {
  public:
   ConfigDef config() const override;
   void configure(const ConfigMap& props) override;
-  std::optional<ConnectRecord> apply(ConnectRecord record) override;
+  bool transform(const RecordView& in, RecordEditor& out) override;
 
  private:
   std::string topic_format_;
@@ -48,11 +52,11 @@ class TimestampRouter : public Transformation {
 };
 
 /// InsertHeader: adds header `header` with the literal `value.literal` (its schema inferred).
-class InsertHeader : public Transformation {
+class InsertHeader : public ViewTransformation {
  public:
   ConfigDef config() const override;
   void configure(const ConfigMap& props) override;
-  std::optional<ConnectRecord> apply(ConnectRecord record) override;
+  bool transform(const RecordView& in, RecordEditor& out) override;
 
  private:
   std::string header_;
@@ -60,11 +64,11 @@ class InsertHeader : public Transformation {
 };
 
 /// DropHeaders: removes every header whose key is listed in `headers`.
-class DropHeaders : public Transformation {
+class DropHeaders : public ViewTransformation {
  public:
   ConfigDef config() const override;
   void configure(const ConfigMap& props) override;
-  std::optional<ConnectRecord> apply(ConnectRecord record) override;
+  bool transform(const RecordView& in, RecordEditor& out) override;
 
  private:
   std::vector<std::string> headers_;

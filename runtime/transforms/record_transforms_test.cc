@@ -33,6 +33,30 @@ TEST_F(RecordTransformsTest, RegexRouterRenamesMatchingTopics) {
   // Only whole-topic matches count (Matcher.matches()).
   EXPECT_EQ(Apply(Smt("RegexRouter"), {{"regex", "a"}, {"replacement", "b"}}, OnTopic("xa"))->topic,
             "xa");
+  // Java's syntax and semantics: named groups and ${name}, \w, lazy quantifiers; and Kafka's
+  // replaceFirst after matches(), which replaces only the first find() (here "a", not "ab").
+  EXPECT_EQ(Apply(Smt("RegexRouter"),
+                  {{"regex", "(?<db>\\w+?)\\.(?<table>.*)"}, {"replacement", "${table}_of_${db}"}},
+                  OnTopic("inventory.customers.v2"))
+                ->topic,
+            "customers.v2_of_inventory");
+  EXPECT_EQ(
+      Apply(Smt("RegexRouter"), {{"regex", "a|ab"}, {"replacement", "X"}}, OnTopic("ab"))->topic,
+      "Xb");
+}
+
+TEST_F(RecordTransformsTest, RegexRouterRoutesEachTopicOfABatch) {
+  testkit::TransformationDriver smt = host_.CreateTransformation(Smt("RegexRouter"));
+  smt.Configure({{"regex", "dbserver1\\.inventory\\.(.*)"}, {"replacement", "cdc.$1"}});
+  const std::vector<ConnectRecord> out =
+      smt.Apply({OnTopic("dbserver1.inventory.orders"), OnTopic("other"),
+                 OnTopic("dbserver1.inventory.customers"), OnTopic("dbserver1.inventory.orders")});
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[0].topic, "cdc.orders");
+  EXPECT_EQ(out[1].topic, "other");
+  EXPECT_EQ(out[2].topic, "cdc.customers");
+  EXPECT_EQ(out[3].topic, "cdc.orders");
+  EXPECT_EQ(out[3].value, Value("v"));
 }
 
 TEST_F(RecordTransformsTest, RegexRouterRefusesBadConfigs) {

@@ -178,6 +178,20 @@ Value TimestampConverter<Side>::Convert(const Value& value, std::optional<Form> 
 
 template <typename Side>
 std::optional<ConnectRecord> TimestampConverter<Side>::apply(ConnectRecord record) {
+  const std::string topic = record.topic;
+  try {
+    return ApplyUnchecked(std::move(record));
+  } catch (const DataError& e) {
+    // Name where the bad value was.
+    throw DataError(StrCat(e.what(), " (",
+                           field_.empty() ? StrCat("the ", Side::kName)
+                                          : StrCat("field \"", field_, "\" of the ", Side::kName),
+                           " of a record on topic ", topic, ")"));
+  }
+}
+
+template <typename Side>
+std::optional<ConnectRecord> TimestampConverter<Side>::ApplyUnchecked(ConnectRecord record) {
   const std::string smt = SmtName<Side>();
   const SchemaPtr& schema = Side::schema(record);
   const Value& value = Side::value(record);

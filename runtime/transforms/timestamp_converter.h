@@ -32,6 +32,7 @@ class TimestampConverter : public Transformation {
   int64_t ToMillis(const Value& value, Form form) const;
   Value FromMillis(int64_t millis) const;
   Value Convert(const Value& value, std::optional<Form> form) const;
+  std::optional<ConnectRecord> ApplyUnchecked(ConnectRecord record);
 
   std::string field_;
   Form target_ = Form::kTimestamp;

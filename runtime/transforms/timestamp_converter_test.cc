@@ -104,6 +104,14 @@ TEST_F(TimestampConverterTest, Errors) {
   EXPECT_THAT(Error(Smt("TimestampConverter$Value"), {{"target.type", "unix"}},
                     MakeRecord(nullptr, Value(), nullptr, 1.5), CK_ERROR_DATA),
               HasSubstr("does not support float64 objects as timestamps"));
+  // Errors name the field and the topic along with the bad value.
+  EXPECT_THAT(
+      Error(Smt("TimestampConverter$Value"),
+            {{"target.type", "unix"}, {"format", "yyyy-MM-dd"}, {"field", "at"}},
+            MakeRecord(nullptr, Value(), nullptr, StrMap({{"at", "14/11/2023"}})), CK_ERROR_DATA),
+      HasSubstr("TimestampConverter$Value: Could not parse timestamp: value (14/11/2023) "
+                "does not match pattern (yyyy-MM-dd) (field \"at\" of the value of a "
+                "record on topic t)"));
 }
 
 }  // namespace

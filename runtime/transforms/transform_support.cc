@@ -5,41 +5,14 @@
 #include <optional>
 #include <utility>
 
+#include "ck/internal/host.h"
+
 namespace ck::runtime::transforms_internal {
 namespace {
 
 using errors_internal::StrCat;
 
 std::string_view FoundType(const Value& value) { return value.type_name(); }
-
-// Java's Matcher.appendReplacement over `replacement` with `groups` groups: appends the expansion
-// to `out` (when not null) and returns an error message, or std::nullopt when it is well-formed.
-std::optional<std::string> ExpandInto(std::string_view replacement, size_t groups,
-                                      const std::vector<std::string>* captures, std::string* out) {
-  for (size_t i = 0; i < replacement.size(); ++i) {
-    const char c = replacement[i];
-    if (c == '\\') {
-      if (++i == replacement.size()) return "character to be escaped is missing";
-      if (out != nullptr) out->push_back(replacement[i]);
-    } else if (c == '$') {
-      if (++i == replacement.size()) return "Illegal group reference: group index is missing";
-      if (replacement[i] == '{') return "named groups (${name}) are not supported";
-      if (replacement[i] < '0' || replacement[i] > '9') return "Illegal group reference";
-      size_t group = static_cast<size_t>(replacement[i] - '0');
-      if (group > groups) return StrCat("No group ", std::to_string(group));
-      while (i + 1 < replacement.size() && replacement[i + 1] >= '0' && replacement[i + 1] <= '9') {
-        const size_t longer = group * 10 + static_cast<size_t>(replacement[i + 1] - '0');
-        if (longer > groups) break;
-        group = longer;
-        ++i;
-      }
-      if (out != nullptr && captures != nullptr) out->append((*captures)[group]);
-    } else if (out != nullptr) {
-      out->push_back(c);
-    }
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 
@@ -57,6 +30,21 @@ const Struct& RequireStruct(std::string_view smt, const Value& value, std::strin
                            "], found: ", FoundType(value)));
   }
   return value.as_struct();
+}
+
+void NotAStruct(std::string_view smt, ValueView value, std::string_view purpose) {
+  throw DataError(StrCat(smt, ": Only Struct objects supported for [", purpose,
+                         "], found: ", value.type_name()));
+}
+
+std::vector<uint32_t> FieldsWithDefaults(SchemaView schema) {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < schema.field_count(); ++i) {
+    if (schema.field_schema(i).abi()->default_value != nullptr) {
+      out.push_back(static_cast<uint32_t>(i));
+    }
+  }
+  return out;
 }
 
 const Value* MapGet(const Value::Map& map, std::string_view name) {
@@ -113,6 +101,11 @@ const Value& FieldValue(const Struct& s, const Field& field, bool replace_null_w
   return replace_null_with_default ? s.get(field) : s.get_without_default(field.name);
 }
 
+void Log(int32_t level, std::string_view message) {
+  if (abi_internal::HostSlot() == nullptr) return;
+  abi_internal::Host().log(nullptr, level, abi_internal::Str(message));
+}
+
 ValidatorPtr NonEmptyList() {
   return LambdaValidator(
       [](const std::string& name, const ConfigValueT& value) {
@@ -141,54 +134,5 @@ ConfigDef::Key ReplaceNullWithDefaultKey() {
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
-
-PosixRegex::PosixRegex(const std::string& key, const std::string& pattern) {
-  // Anchored and wrapped in one extra group so that regexec reports whole-string matches only;
-  // group numbers seen by users are shifted back by one.
-  const std::string anchored = "^(" + pattern + ")$";
-  const int rc = regcomp(&compiled_, anchored.c_str(), REG_EXTENDED);
-  if (rc != 0) {
-    char message[256];
-    regerror(rc, &compiled_, message, sizeof(message));
-    regfree(&compiled_);
-    throw ConfigError(key, pattern,
-                      StrCat("Invalid regex (POSIX extended syntax expected): ", message));
-  }
-}
-
-PosixRegex::~PosixRegex() { regfree(&compiled_); }
-
-bool PosixRegex::FullMatch(const std::string& text, std::vector<std::string>* captures) const {
-  std::vector<regmatch_t> matches(compiled_.re_nsub + 1);
-  if (text.find('\0') != std::string::npos) return false;
-  if (regexec(&compiled_, text.c_str(), matches.size(), matches.data(), 0) != 0) return false;
-  if (matches[0].rm_so != 0 || static_cast<size_t>(matches[0].rm_eo) != text.size()) return false;
-  if (captures != nullptr) {
-    captures->clear();
-    // matches[1] is the wrapping group (the whole text); user group n is matches[n + 1].
-    for (size_t i = 1; i < matches.size(); ++i) {
-      const regmatch_t& m = matches[i];
-      captures->push_back(m.rm_so < 0 ? std::string()
-                                      : text.substr(static_cast<size_t>(m.rm_so),
-                                                    static_cast<size_t>(m.rm_eo - m.rm_so)));
-    }
-  }
-  return true;
-}
-
-void PosixRegex::CheckReplacement(const std::string& key, const std::string& replacement) const {
-  if (auto error = ExpandInto(replacement, groups(), nullptr, nullptr)) {
-    throw ConfigError(key, replacement, *error);
-  }
-}
-
-std::string PosixRegex::Expand(std::string_view replacement,
-                               const std::vector<std::string>& captures) {
-  std::string out;
-  if (auto error = ExpandInto(replacement, captures.size() - 1, &captures, &out)) {
-    throw DataError(StrCat("Invalid replacement ", replacement, ": ", *error));
-  }
-  return out;
-}
 
 }  // namespace ck::runtime::transforms_internal

@@ -1,22 +1,21 @@
 // What every built-in transformation shares: the $Key/$Value operand (Kafka's abstract
 // operatingSchema/operatingValue/newRecord trio as a policy type), Kafka's Requirements checks with
-// their messages, SchemaUtil.copySchemaBasics, schemaless-map helpers, list validators, and a POSIX
-// regular expression with Java's matches() semantics and `$n` replacement references.
-//
-// std::regex is deliberately avoided: GCC 12 reports a -Wmaybe-uninitialized false positive in it
-// under the sanitizer build, which -Werror turns into a build failure.
+// their messages, SchemaUtil.copySchemaBasics, schemaless-map helpers, list validators, and a memo
+// of results per topic. (Regular expressions are in java_regex.h.)
 #ifndef CK_RUNTIME_TRANSFORMS_TRANSFORM_SUPPORT_H_
 #define CK_RUNTIME_TRANSFORMS_TRANSFORM_SUPPORT_H_
 
-#include <regex.h>
-
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "ck/config_def.h"
 #include "ck/record.h"
+#include "ck/record_view.h"
 #include "ck/schema.h"
 #include "ck/value.h"
 
@@ -31,6 +30,11 @@ struct KeySide {
     r.key_schema = std::move(schema);
     r.key = std::move(value);
   }
+  static ValueView value(const RecordView& r) { return r.key(); }
+  static void Set(RecordEditor& out, ValueView value) { out.set_key(value); }
+  static void Set(RecordEditor& out, const SchemaPtr& schema, const Value& value) {
+    out.set_key(schema, value);
+  }
 };
 
 /// The record value as the operand of a $Value transformation.
@@ -42,15 +46,34 @@ struct ValueSide {
     r.value_schema = std::move(schema);
     r.value = std::move(value);
   }
+  static ValueView value(const RecordView& r) { return r.value(); }
+  static void Set(RecordEditor& out, ValueView value) { out.set_value(value); }
+  static void Set(RecordEditor& out, const SchemaPtr& schema, const Value& value) {
+    out.set_value(schema, value);
+  }
 };
 
 /// Kafka's Requirements.requireMap: the schemaless map, or DataError "<smt>: Only Map objects
 /// supported in absence of schema for [<purpose>], found: <type>".
 const Value::Map& RequireMap(std::string_view smt, const Value& value, std::string_view purpose);
 
+/// Throws RequireStruct's DataError for `value`.
+[[noreturn]] void NotAStruct(std::string_view smt, ValueView value, std::string_view purpose);
+
 /// Kafka's Requirements.requireStruct: the struct, or DataError "<smt>: Only Struct objects
 /// supported for [<purpose>], found: <type>".
 const Struct& RequireStruct(std::string_view smt, const Value& value, std::string_view purpose);
+
+/// RequireStruct for a value where it lies (which must then have a schema).
+inline void RequireStruct(std::string_view smt, ValueView value, std::string_view purpose) {
+  if (value.type() != Type::kStruct || !value.schema()) [[unlikely]] {
+    NotAStruct(smt, value, purpose);
+  }
+}
+
+/// The positions of the fields of struct schema `schema` that have a default value: where
+/// replace.null.with.default turns a null into that default.
+std::vector<uint32_t> FieldsWithDefaults(SchemaView schema);
 
 /// The entry of a schemaless map whose key is the string `name`, or nullptr.
 const Value* MapGet(const Value::Map& map, std::string_view name);
@@ -91,6 +114,49 @@ class SchemaCache {
   SchemaPtr output_;
 };
 
+/// Results of a function of the topic name, remembered per topic (the last one found by address
+/// of its text is checked first): topics repeat from record to record, and routing by regular
+/// expression is the same answer for the same topic. Bounded: forgets everything past kMaxTopics.
+template <typename Result>
+class TopicMemo {
+ public:
+  /// Topics remembered at most.
+  static constexpr size_t kMaxTopics = 4096;
+
+  /// `compute(topic)`, computed once per distinct topic.
+  template <typename Compute>
+  const Result& Get(std::string_view topic, Compute compute) {
+    if (last_ != nullptr && last_->first == topic) return last_->second;
+    auto it = entries_.find(Key(topic));
+    if (it == entries_.end()) {
+      if (entries_.size() >= kMaxTopics) entries_.clear();
+      it = entries_.emplace(std::string(topic), compute(topic)).first;
+    }
+    last_ = &*it;
+    return it->second;
+  }
+
+  /// Forgets every topic.
+  void Clear() {
+    entries_.clear();
+    last_ = nullptr;
+  }
+
+ private:
+  static const std::string& Key(std::string_view topic) {
+    thread_local std::string key;
+    key.assign(topic);
+    return key;
+  }
+
+  std::unordered_map<std::string, Result> entries_;
+  const std::pair<const std::string, Result>* last_ = nullptr;
+};
+
+/// Writes `message` to the worker's log at `level` (a ck_log_level), as the plugin: transformations
+/// have no component context. Does nothing before the plugin is initialised.
+void Log(int32_t level, std::string_view message);
+
 /// Validator of a LIST key that must not be empty (Kafka's NonEmptyListValidator).
 ValidatorPtr NonEmptyList();
 
@@ -102,35 +168,6 @@ template <typename T>
 const T* ConfigGet(const ParsedConfig& config, const std::string& name) {
   return std::get_if<T>(&config.at(name));
 }
-
-/// A compiled POSIX extended regular expression matched against whole strings (Java's
-/// Matcher.matches()), with Java-style replacement strings.
-class PosixRegex {
- public:
-  /// Compiles `pattern` for the config key `key`; throws ConfigError naming both on failure.
-  PosixRegex(const std::string& key, const std::string& pattern);
-  ~PosixRegex();
-  PosixRegex(const PosixRegex&) = delete;
-  PosixRegex& operator=(const PosixRegex&) = delete;
-
-  /// Number of capturing groups in the pattern.
-  size_t groups() const { return compiled_.re_nsub - 1; }
-
-  /// Whether `text` matches entirely; on success `captures` holds group 0..groups() (unmatched
-  /// optional groups are empty).
-  bool FullMatch(const std::string& text, std::vector<std::string>* captures) const;
-
-  /// Checks a Java replacement string (`$n` group references, `\x` literal escapes) against the
-  /// pattern's group count; throws ConfigError for key `key` naming the bad reference.
-  void CheckReplacement(const std::string& key, const std::string& replacement) const;
-
-  /// Expands a replacement string checked by CheckReplacement with `captures`, as Java's
-  /// Matcher.appendReplacement (a `$` takes as many digits as still name an existing group).
-  static std::string Expand(std::string_view replacement, const std::vector<std::string>& captures);
-
- private:
-  regex_t compiled_{};
-};
 
 }  // namespace ck::runtime::transforms_internal
 

@@ -16,10 +16,24 @@ void ReleaseHostBatch(ck_batch* batch) {
   batch->release = nullptr;
 }
 
+// Hands set.records[begin, end) to a transformation or predicate. Records that lie next to each
+// other in one
+// batch (the usual case: a polled batch, or the output of the previous stage) are handed over
+// where they are; the set's batches own that memory and outlive the transformation's output.
+// Otherwise they are copied into an array of their own.
+ck_batch TransformInput(const RecordSet& set, size_t begin, size_t end) {
+  const ck_record* first = set.records[begin];
+  for (size_t i = begin + 1; i < end; ++i) {
+    if (set.records[i] != first + (i - begin)) return MakeHostBatch(set.records, begin, end);
+  }
+  return ck_batch{static_cast<uint32_t>(end - begin), 0, first,
+                  [](ck_batch* self) { self->release = nullptr; }, nullptr};
+}
+
 // Runs `stage`'s transformation over set.records[begin, end) and appends the results to `out`.
 void TransformRun(const TransformationStage& stage, const RecordSet& set, size_t begin, size_t end,
                   RecordSet& out) {
-  ck_batch in = MakeHostBatch(set.records, begin, end);
+  ck_batch in = TransformInput(set, begin, end);
   host::Owned<ck_batch> result;
   try {
     stage.transformation.Call("apply", &ck_transformation_vtable::apply, &in, result.out());
@@ -65,14 +79,16 @@ RecordSet RecordSet::Of(const ck_batch& batch) {
 void ApplyTransformations(const std::vector<TransformationStage>& stages, RecordSet& set) {
   for (const TransformationStage& stage : stages) {
     if (set.records.empty()) return;
+    // `out` holds this stage's output batches only: if the stage fails, `set` still owns every
+    // batch its records point into (a caller may go on with them record by record).
     RecordSet out;
-    out.batches = std::move(set.batches);  // earlier batches stay alive: untouched records use them
+    out.records.reserve(set.records.size());
+    out.origins.reserve(set.records.size());
     if (stage.predicate == nullptr) {
       TransformRun(stage, set, 0, set.records.size(), out);
     } else {
-      ck_batch view = MakeHostBatch(set.records, 0, set.records.size());
       host::Owned<ck_batch> owned_view;
-      *owned_view.out() = view;
+      *owned_view.out() = TransformInput(set, 0, set.records.size());
       std::vector<uint8_t> matches(set.records.size());
       try {
         stage.predicate->Call("test", &ck_predicate_vtable::test, &*owned_view, matches.data());
@@ -96,6 +112,10 @@ void ApplyTransformations(const std::vector<TransformationStage>& stages, Record
         i = j;
       }
     }
+    // Earlier batches stay alive after the new ones: untouched records still point into them.
+    std::vector<host::Owned<ck_batch>> batches = std::move(set.batches);
+    for (host::Owned<ck_batch>& batch : out.batches) batches.push_back(std::move(batch));
+    out.batches = std::move(batches);
     set = std::move(out);
   }
 }

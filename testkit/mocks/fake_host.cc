@@ -434,14 +434,15 @@ void TransformationDriver::Configure(const ConfigMap& config) const {
   Call("configure", &ck_transformation_vtable::configure, abi.get());
 }
 
-std::vector<ConnectRecord> TransformationDriver::Apply(
-    const std::vector<ConnectRecord>& records) const {
-  // The transformation takes ownership of its input: hand it a batch with a release.
-  auto* abi = new AbiBatch<ConnectRecord>(records);
+// Hands `records` to the transformation as a batch it owns, as the runtime does.
+template <typename Record>
+std::vector<ConnectRecord> TransformationDriver::ApplyBatch(
+    const std::vector<Record>& records) const {
+  auto* abi = new AbiBatch<Record>(records);
   ck_batch in = abi->batch;
   in.private_data = abi;
   in.release = [](ck_batch* self) {
-    delete static_cast<AbiBatch<ConnectRecord>*>(self->private_data);
+    delete static_cast<AbiBatch<Record>*>(self->private_data);
     self->release = nullptr;
   };
   host::Owned<ck_batch> out;
@@ -450,6 +451,16 @@ std::vector<ConnectRecord> TransformationDriver::Apply(
   Reader reader;
   for (uint32_t i = 0; i < out->count; ++i) reader.Record(out->records[i], &result[i]);
   return result;
+}
+
+std::vector<ConnectRecord> TransformationDriver::Apply(
+    const std::vector<ConnectRecord>& records) const {
+  return ApplyBatch(records);
+}
+
+std::vector<ConnectRecord> TransformationDriver::ApplySink(
+    const std::vector<SinkRecord>& records) const {
+  return ApplyBatch(records);
 }
 
 void PredicateDriver::Configure(const ConfigMap& config) const {

@@ -27,6 +27,8 @@
 #include "ck/internal/arena.h"
 #include "ck/internal/host.h"
 #include "ck/internal/marshal.h"
+#include "ck/internal/schema_store.h"
+#include "ck/record_view.h"
 #include "ck/sink_task.h"
 #include "ck/source_task.h"
 #include "ck/transformation.h"
@@ -92,10 +94,12 @@ inline nlohmann::json ValidationJson(const ConfigDef& def, const std::vector<Con
 }
 
 /// Memory behind a batch-like struct the plugin hands to the host: an arena, plus the input batch
-/// a transformation's output still points into.
+/// a transformation's output still points into, plus the long-lived schemas it points to.
 struct Produced {
-  explicit Produced(size_t expected_bytes = 0) : arena(expected_bytes) {}
+  explicit Produced(size_t expected_bytes = 0, std::shared_ptr<BlockPool> pool = nullptr)
+      : arena(expected_bytes, std::move(pool)) {}
   Arena arena;
+  std::shared_ptr<const void> keep_alive;
   ck_batch input{};
   ~Produced() {
     if (input.release != nullptr) input.release(&input);
@@ -158,6 +162,21 @@ inline std::optional<std::span<const uint8_t>> BlobView(ck_str blob) {
 
 // A typical record with a ten-field value takes about this much arena space.
 inline constexpr size_t kRecordBytesEstimate = 512;
+// What a view transformation adds per record besides the record itself (a rebuilt struct).
+inline constexpr size_t kViewRecordBytesEstimate = 256;
+// A transformation's long-lived schemas are started afresh past this size (schemas that keep
+// changing would otherwise grow them without bound); batches still using the old ones keep them.
+inline constexpr size_t kMaxSchemaStoreBytes = 64 << 20;
+
+/// The SDK's access to a ViewTransformation's schema store.
+struct ViewAccess {
+  static std::shared_ptr<SchemaStore> Store(ViewTransformation& transformation) {
+    if (transformation.store_->bytes() > kMaxSchemaStoreBytes) {
+      transformation.store_ = std::make_shared<SchemaStore>();
+    }
+    return transformation.store_;
+  }
+};
 
 template <typename Records>
 void TransferRecords(const Records& records, ck_batch* out) {
@@ -183,6 +202,8 @@ struct Plain {
   explicit Plain(ck_context*) {}
   T component;
   bool is_key = false;
+  // Memory of the batches this instance produced, for the next ones.
+  std::shared_ptr<BlockPool> pool = std::make_shared<BlockPool>();
 };
 
 template <typename Instance>
@@ -531,10 +552,14 @@ struct TransformationAdapter : Lifecycle<Plain<T>> {
   static ck_status Configure(void* self, const ck_config* config, ck_error* err) noexcept {
     return Guard(err, [&] { L::Get(self).component.configure(ToMap(config)); });
   }
+  static constexpr bool kViews = std::is_base_of_v<ViewTransformation, T>;
+
   static ck_status Apply(void* self, ck_batch* in, ck_batch* out, ck_error* err) noexcept {
     *out = ck_batch{};
     // Take ownership first: whatever happens below, the input is released exactly once.
-    Produced* raw = new (std::nothrow) Produced(in->count * kRecordBytesEstimate);
+    const size_t estimate = kViews ? in->count * (sizeof(ck_record) + kViewRecordBytesEstimate)
+                                   : in->count * kRecordBytesEstimate;
+    Produced* raw = new (std::nothrow) Produced(estimate, L::Get(self).pool);
     if (raw == nullptr) {
       if (in->release != nullptr) in->release(in);
       SetError(err, CK_ERROR_NO_MEMORY, 0, "out of memory (std::bad_alloc)");
@@ -544,31 +569,62 @@ struct TransformationAdapter : Lifecycle<Plain<T>> {
     produced->input = *in;
     in->release = nullptr;
     return Guard(err, [&] {
-      const ck_batch& input = produced->input;
-      Writer writer(produced->arena);
-      ck_record* records = produced->arena.Allocate<ck_record>(input.count);
-      uint32_t kept = 0;
-      Reader reader;
-      for (uint32_t i = 0; i < input.count; ++i) {
-        const ck_record& src = input.records[i];
-        ConnectRecord record;
-        reader.Record(src, &record);
-        std::optional<ConnectRecord> result = L::Get(self).component.apply(std::move(record));
-        if (!result) continue;
-        ck_record& dst = records[kept++];
-        writer.Record(*result, &dst);
-        // The source offsets and Kafka coordinates travel with the record, unchanged.
-        dst.source_partition = src.source_partition;
-        dst.source_offset = src.source_offset;
-        dst.kafka_offset = src.kafka_offset;
-        dst.original_topic = src.original_topic;
-        dst.original_partition = src.original_partition;
-        dst.original_offset = src.original_offset;
-        if (dst.timestamp == src.timestamp) dst.timestamp_type = src.timestamp_type;
-        dst.origin = i;
+      if constexpr (kViews) {
+        ApplyViews(L::Get(self).component, std::move(produced), out);
+      } else {
+        ApplyRecords(L::Get(self).component, std::move(produced), out);
       }
-      Transfer(std::move(produced), records, kept, out);
     });
+  }
+
+  // Each output record starts as a bitwise copy of its input record and the transformation
+  // changes what it touches; untouched parts keep pointing into the input batch (which the output
+  // keeps alive) or into the transformation's schema store (likewise).
+  static void ApplyViews(T& component, std::unique_ptr<Produced> produced, ck_batch* out) {
+    std::shared_ptr<SchemaStore> store = ViewAccess::Store(component);
+    store->BeginBatch();
+    const ck_batch& input = produced->input;
+    ViewBatch batch(produced->arena, *store);
+    ck_record* records = produced->arena.Allocate<ck_record>(input.count);
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < input.count; ++i) {
+      ck_record& dst = records[kept];
+      dst = input.records[i];
+      dst.origin = i;
+      RecordEditor editor = EditorAccess::Make(batch, &dst);
+      if (component.transform(RecordView(input.records[i]), editor)) ++kept;
+    }
+    produced->keep_alive = std::move(store);
+    Transfer(std::move(produced), records, kept, out);
+  }
+
+  // Each record is read into a ConnectRecord, transformed, and written back.
+  static void ApplyRecords(T& component, std::unique_ptr<Produced> produced, ck_batch* out) {
+    const ck_batch& input = produced->input;
+    Writer writer(produced->arena);
+    ck_record* records = produced->arena.Allocate<ck_record>(input.count);
+    uint32_t kept = 0;
+    Reader reader;
+    for (uint32_t i = 0; i < input.count; ++i) {
+      const ck_record& src = input.records[i];
+      ConnectRecord record;
+      reader.Record(src, &record);
+      std::optional<ConnectRecord> result =
+          static_cast<Transformation&>(component).apply(std::move(record));
+      if (!result) continue;
+      ck_record& dst = records[kept++];
+      writer.Record(*result, &dst);
+      // The source offsets and Kafka coordinates travel with the record, unchanged.
+      dst.source_partition = src.source_partition;
+      dst.source_offset = src.source_offset;
+      dst.kafka_offset = src.kafka_offset;
+      dst.original_topic = src.original_topic;
+      dst.original_partition = src.original_partition;
+      dst.original_offset = src.original_offset;
+      if (dst.timestamp == src.timestamp) dst.timestamp_type = src.timestamp_type;
+      dst.origin = i;
+    }
+    Transfer(std::move(produced), records, kept, out);
   }
 
   static constexpr ck_transformation_vtable kVTable = {
@@ -586,11 +642,18 @@ struct PredicateAdapter : Lifecycle<Plain<T>> {
   static ck_status Test(void* self, const ck_batch* records, uint8_t* results,
                         ck_error* err) noexcept {
     return Guard(err, [&] {
-      Reader reader;
-      for (uint32_t i = 0; i < records->count; ++i) {
-        ConnectRecord record;
-        reader.Record(records->records[i], &record);
-        results[i] = L::Get(self).component.test(record) ? 1 : 0;
+      T& predicate = L::Get(self).component;
+      if constexpr (std::is_base_of_v<ViewPredicate, T>) {
+        for (uint32_t i = 0; i < records->count; ++i) {
+          results[i] = predicate.matches(RecordView(records->records[i])) ? 1 : 0;
+        }
+      } else {
+        Reader reader;
+        for (uint32_t i = 0; i < records->count; ++i) {
+          ConnectRecord record;
+          reader.Record(records->records[i], &record);
+          results[i] = predicate.test(record) ? 1 : 0;
+        }
       }
     });
   }

@@ -177,6 +177,12 @@ class TransformationDriver : public Driver<ck_transformation_vtable> {
   void Configure(const ConfigMap& config) const;
   /// Transformation::apply on each record; dropped records are absent from the result.
   std::vector<ConnectRecord> Apply(const std::vector<ConnectRecord>& records) const;
+  /// Apply() on sink records, which carry their Kafka coordinates (kafka_offset, ...).
+  std::vector<ConnectRecord> ApplySink(const std::vector<SinkRecord>& records) const;
+
+ private:
+  template <typename Record>
+  std::vector<ConnectRecord> ApplyBatch(const std::vector<Record>& records) const;
 };
 
 /// Drives a predicate.
