@@ -208,4 +208,46 @@ TEST_F(PostgresCdcTest, DebeziumConfigStreamsToKafkaAndSurvivesAWorkerCrash) {
   worker_.Stop(std::chrono::seconds(10));
 }
 
+// The outbox pattern: rows of an outbox table -> CDC events -> Debezium's EventRouter -> records
+// on outbox.event.<aggregatetype>, keyed by the aggregate id, with the payload as value.
+TEST_F(PostgresCdcTest, OutboxRowsAreRoutedToAggregateTopicsByTheEventRouter) {
+  pg_->Execute(
+      "CREATE TABLE outbox (id uuid PRIMARY KEY, aggregatetype text NOT NULL, "
+      "aggregateid text NOT NULL, type text NOT NULL, payload jsonb)");
+  StartWorker();
+  json config = Config();
+  config["table.include.list"] = "public.outbox";
+  config["transforms"] = "outbox";
+  config["transforms.outbox.type"] = "io.debezium.transforms.outbox.EventRouter";
+  auto created = Call("POST", "/connectors", json{{"name", "pg"}, {"config", config}}.dump());
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  WaitRunning();
+  pg_->Execute(
+      "INSERT INTO outbox VALUES "
+      "('11111111-1111-1111-1111-111111111111', 'order', 'o-1', 'OrderCreated', '{\"total\": 5}'),"
+      "('22222222-2222-2222-2222-222222222222', 'customer', 'c-7', 'CustomerUpdated', "
+      "'{\"name\": \"Ann\"}'),"
+      "('33333333-3333-3333-3333-333333333333', 'order', 'o-2', 'OrderCreated', '{\"total\": 9}')");
+  const auto orders = kafka_->ConsumeAll("outbox.event.order", 2, std::chrono::seconds(60));
+  ASSERT_EQ(orders.size(), 2u) << FileTail(dir_.path() + "/worker.log", 4000);
+  EXPECT_EQ(orders[0].key, "\"o-1\"");
+  EXPECT_EQ(orders[1].key, "\"o-2\"");
+  const json first = json::parse(orders[0].value.value_or("null"));
+  ASSERT_TRUE(first.contains("payload")) << first.dump();
+  const json payload = first["payload"].is_string()
+                           ? json::parse(first["payload"].get<std::string>())
+                           : first["payload"];
+  EXPECT_EQ(payload["total"], 5) << first.dump();
+  bool has_id = false;
+  for (const auto& [name, value] : orders[0].headers) {
+    if (name == "id")
+      has_id = value.find("11111111-1111-1111-1111-111111111111") != std::string::npos;
+  }
+  EXPECT_TRUE(has_id) << "the event id travels in the id header";
+  const auto customers = kafka_->ConsumeAll("outbox.event.customer", 1, std::chrono::seconds(60));
+  ASSERT_EQ(customers.size(), 1u);
+  EXPECT_EQ(customers[0].key, "\"c-7\"");
+}
+
 }  // namespace
