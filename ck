@@ -5,6 +5,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CALLER_DIR="$PWD"  # where relative paths given to `./ck new` and `./ck install` are taken from
 cd "$ROOT"
 
 # Debian bookworm packages the build, the tests and the docs need. Add a package here when its
@@ -189,6 +190,69 @@ EOF
     -artifact_prefix="$CACHE_DIR/fuzz/crashes/$target-" "$corpus"
 }
 
+cmd_new() {
+  case "${1:-}" in
+    -h|--help|"") cat <<'EOF'
+usage: ./ck new <kind> <name> [--dir DIR] [--package NS] [--connectkit DIR]
+
+Builds connectkit and runs `connectkit new`: writes a plugin project (kind: source-connector,
+sink-connector, transformation or converter) from the templates embedded in the binary, into DIR
+(default ./<name>, relative to where ./ck was run). The project's WORKSPACE points at this
+checkout (or --connectkit DIR, e.g. <prefix>/share/connectkit of ./ck install), and its
+integration test runs this checkout's connectkit. Then: cd DIR && bazel test //...
+EOF
+      if [ -n "${1:-}" ]; then return 0; else return 2; fi ;;
+  esac
+  bazel build //runtime/cli:connectkit
+  local bin="$ROOT/bazel-bin/runtime/cli/connectkit" args=("$@") a has_connectkit=0
+  for a in "$@"; do [ "$a" = "--connectkit" ] && has_connectkit=1; done
+  [ "$has_connectkit" -eq 1 ] || args+=(--connectkit "$ROOT")
+  (cd "$CALLER_DIR" && "$bin" new "${args[@]}")
+}
+
+cmd_install() {
+  case "${1:-}" in
+    -h|--help|"") cat <<'EOF'
+usage: ./ck install --prefix DIR
+
+Installs ConnectKit into DIR:
+  bin/connectkit               the runtime (standalone, plugins list, new, demo)
+  include/ck/                  SDK headers (C ABI and C++ layer) and testkit headers
+  share/connectkit/            a Bazel workspace named connectkit: sdk/ (headers, plugin.bzl,
+                               manifest tool), testkit/ (sources and BUILD: consumers build it),
+                               third_party/ (system library wrappers and Bazel's offline
+                               stand-ins), reference-connectors/file (used by template tests)
+  share/connectkit/plugins/    the reference plugins' packages (file, datagen)
+A plugin workspace uses it with local_repository(name = "connectkit", path =
+"DIR/share/connectkit"); `DIR/bin/connectkit new ...` writes such a workspace by itself.
+EOF
+      if [ -n "${1:-}" ]; then return 0; else return 2; fi ;;
+  esac
+  [ "${1:-}" = "--prefix" ] && [ -n "${2:-}" ] || die "usage: ./ck install --prefix DIR"
+  local prefix
+  prefix=$(cd "$CALLER_DIR" && mkdir -p "$2" && cd "$2" && pwd)
+  bazel build //runtime/cli:connectkit //reference-connectors/file:file.tar.gz \
+    //reference-connectors/datagen:datagen.tar.gz
+  local share="$prefix/share/connectkit" f
+  rm -rf "$share" && mkdir -p "$prefix/bin" "$share/plugins"
+  install -m 0755 "$ROOT/bazel-bin/runtime/cli/connectkit" "$prefix/bin/connectkit"
+  # The workspace: tracked files only, without the fixtures of this repository's own tests.
+  git ls-files -- WORKSPACE .bazelrc sdk testkit third_party reference-connectors/BUILD.bazel \
+      reference-connectors/file | grep -v '^testkit/fixtures/' |
+    while read -r f; do install -D -m 0644 "$f" "$share/$f"; done
+  chmod 0755 "$share/third_party/bazel/remote_coverage_tools/unsupported.sh"
+  cat > "$share/BUILD.bazel" <<'EOF'
+# ConnectKit as installed by `./ck install`: the SDK (//sdk, plugin.bzl), the testkit (//testkit)
+# and the system library wrappers (//third_party), for plugin workspaces that name this directory
+# in local_repository(name = "connectkit", ...).
+EOF
+  rm -rf "$prefix/include/ck" && mkdir -p "$prefix/include/ck"
+  cp -r "$ROOT/sdk/include/ck/." "$ROOT/testkit/include/ck/." "$prefix/include/ck/"
+  cp "$ROOT/bazel-bin/reference-connectors/file/file.tar.gz" \
+     "$ROOT/bazel-bin/reference-connectors/datagen/datagen.tar.gz" "$share/plugins/"
+  log "installed into $prefix: bin/connectkit, include/ck, share/connectkit (a Bazel workspace)"
+}
+
 # C and C++ files tracked or new in the working tree.
 source_files() {
   git ls-files --cached --others --exclude-standard -- '*.h' '*.cc' '*.c' |
@@ -251,6 +315,8 @@ usage: ./ck <command> [args]   (./ck <command> --help for details)
   docs    build the API reference (Doxygen, warnings as errors)
   bench   run a benchmark against its baseline
   fuzz    run a libFuzzer target (clang) for a while
+  new     a plugin project from a template (connectkit new)
+  install install the runtime, SDK, testkit and plugin.bzl into a prefix
   fmt     clang-format every C/C++ file in place
   lint    format check + clang-tidy on changed files
 EOF
@@ -267,7 +333,7 @@ main() {
   [ $# -gt 0 ] && shift
   case "$cmd" in
     ""|-h|--help|help) usage ;;
-    setup|build|test|demo|docs|bench|fuzz|fmt|lint)
+    setup|build|test|demo|docs|bench|fuzz|fmt|lint|new|install)
       case "${1:-}" in -h|--help) ;; *) [ "$cmd" = setup ] || { cmd_setup; clean_symlinks; } ;; esac
       "cmd_$cmd" "$@" ;;
     *) usage >&2; die "unknown command '$cmd'" ;;

@@ -3,6 +3,7 @@
 //   connectkit standalone worker.properties connector.(properties|json) ...
 //   connectkit demo [--records N] [--plugin-path DIRS]
 //   connectkit plugins list [--plugin-path DIRS] [--json]
+//   connectkit new <kind> <name> [--dir DIR] [--package NS] [--connectkit DIR]
 //
 // Standalone runs connectors as Kafka Connect's connect-standalone does, with its REST API on
 // `listeners` (default http://:8083), until SIGINT or SIGTERM, then stops every task within
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "runtime/cli/builtins.h"
+#include "runtime/cli/new_project.h"
 #include "runtime/plugins/plugins_command.h"
 #include "runtime/rest/rest_api.h"
 #include "runtime/rest/rest_server.h"
@@ -53,7 +55,10 @@ int Usage(FILE* out) {
       "  demo [--records N] [--plugin-path DIRS]\n"
       "                     datagen -> embedded Kafka -> file sink, with live progress\n"
       "  plugins list [--plugin-path DIRS] [--worker-config FILE] [--json]\n"
-      "                     list every component without running plugin code\n",
+      "                     list every component without running plugin code\n"
+      "  new <kind> <name> [--dir DIR] [--package NS] [--connectkit DIR]\n"
+      "                     a plugin project (source-connector, sink-connector,\n"
+      "                     transformation, converter) from the embedded templates\n",
       out);
   return out == stderr ? 2 : 0;
 }
@@ -189,6 +194,7 @@ int Main(int argc, char** argv) {
     if (command == "standalone") return Standalone(args);
     if (command == "demo") return Demo(args);
     if (command == "plugins") return RunPluginsCommand(args, BuiltinBundles());
+    if (command == "new") return RunNewCommand(args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "connectkit: %s\n", e.what());
     return 1;

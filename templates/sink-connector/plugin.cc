@@ -1,5 +1,6 @@
 // The plugin's entry point: the one exported symbol, listing the plugin's components.
 #include "ck/plugin.h"
+
 #include "sink_connector.h"
 #include "version.h"
 

@@ -41,7 +41,9 @@ TEST(__CLASS__SinkIntegrationTest, WritesEveryRecordThroughTheRuntime) {
     expected += "events-0@" + std::to_string(i) + ": event " + std::to_string(i) + "\n";
   }
   EXPECT_TRUE(connect_worker::WaitFor([&] { return connect_worker::ReadFile(path) == expected; }))
-      << "file:\n" << connect_worker::ReadFile(path) << "\nworker log:\n" << worker.LogTail();
+      << "file:\n"
+      << connect_worker::ReadFile(path) << "\nworker log:\n"
+      << worker.LogTail();
 }
 
 }  // namespace

@@ -58,8 +58,11 @@ TEST_F(__CLASS__SourceTest, EachTaskGetsItsNumber) {
 
 TEST_F(__CLASS__SourceTest, WritesNumberedBatchesWithOffsets) {
   ck::testkit::SourceTaskDriver task = host_.CreateSourceTask(kTaskClass);
-  task.Start({{"topic", "numbers"}, {"messages", "5"}, {"batch.size", "3"},
-              {"message.prefix", "hello"}, {kTaskIdConfig, "2"}});
+  task.Start({{"topic", "numbers"},
+              {"messages", "5"},
+              {"batch.size", "3"},
+              {"message.prefix", "hello"},
+              {kTaskIdConfig, "2"}});
   std::vector<ck::SourceRecord> first = task.Poll();
   ASSERT_EQ(first.size(), 3u);
   EXPECT_EQ(first[0].topic, "numbers");

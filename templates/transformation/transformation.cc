@@ -53,8 +53,8 @@ std::optional<ck::ConnectRecord> __CLASS__::apply(ck::ConnectRecord record) {
   const ck::Value& current = value.get(field_);  // throws ck::DataError for an unknown field
   if (current.is_null()) return record;
   if (current.type() != ck::Type::kString) {
-    throw ck::DataError("__CLASS__: field " + field_ + " is a " +
-                        std::string(current.type_name()) + ", not a string");
+    throw ck::DataError("__CLASS__: field " + field_ + " is a " + std::string(current.type_name()) +
+                        ", not a string");
   }
   value.put(field_, Upper(current.as_string()));
   return record;

@@ -73,8 +73,9 @@ class ConnectWorker {
                 const std::string& extra = "") {
     const char* binary = std::getenv("CK_CONNECTKIT");
     if (binary == nullptr || *binary == '\0') {
-      throw std::runtime_error("CK_CONNECTKIT is not set: run the test with "
-                               "--test_env=CK_CONNECTKIT=/path/to/connectkit");
+      throw std::runtime_error(
+          "CK_CONNECTKIT is not set: run the test with "
+          "--test_env=CK_CONNECTKIT=/path/to/connectkit");
     }
     const std::string plugin_dir = dir_.path() + "/plugins";
     std::filesystem::create_directories(plugin_dir);
