@@ -6,7 +6,10 @@ target that ran, and counts test cases. A target that failed without a parsable 
 error, crash, timeout) counts as one failed case, so no failure goes uncounted. Exits non-zero when
 a case failed or none ran.
 
-usage: test_summary.py BEP_JSON_FILE BAZEL_EXIT_CODE
+Checks run outside Bazel (the templates' acceptance check) add their results from an optional
+file of lines "passed NAME" / "failed NAME".
+
+usage: test_summary.py BEP_JSON_FILE BAZEL_EXIT_CODE [EXTRA_RESULTS_FILE]
 """
 
 import json
@@ -68,6 +71,19 @@ def main():
             target_failed = 1
             failures.append(f"{label} ({status})")
         failed += target_failed
+
+    if len(sys.argv) > 3:
+        try:
+            with open(sys.argv[3], encoding="utf-8") as extra:
+                for line in extra:
+                    outcome, _, name = line.strip().partition(" ")
+                    if outcome == "passed":
+                        passed += 1
+                    elif outcome == "failed":
+                        failed += 1
+                        failures.append(name)
+        except OSError:
+            pass
 
     if bazel_rc != 0 and failed == 0:
         failed = 1
