@@ -324,7 +324,7 @@ EOF
   local out rc=0
   # One clang-tidy per file, as many at once as there are cores.
   out=$(echo "$files" | xargs -r -P "$(nproc)" -I{} clang-tidy --quiet {} -- \
-          -std=c++20 -xc++ -I. -Isdk/include -Itestkit/include 2>&1) || rc=$?
+          -std=c++20 -xc++ -I. -Isdk/include -Itestkit/include -Itemplates/common 2>&1) || rc=$?
   echo "$out" | grep -v 'warnings\? generated\.$' || true
   [ "$rc" -eq 0 ] || die "lint: clang-tidy found problems (see above)"
   log "lint: clean"

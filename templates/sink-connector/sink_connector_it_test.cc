@@ -19,6 +19,7 @@ TEST(__CLASS__SinkIntegrationTest, WritesEveryRecordThroughTheRuntime) {
   auto kafka = ck::testkit::KafkaCluster::Start();
   kafka->CreateTopic("events", 1);
   std::vector<std::string> values;
+  values.reserve(20);
   for (int i = 0; i < 20; ++i) values.push_back("event " + std::to_string(i));
   kafka->ProduceAll("events", values);
 
