@@ -103,7 +103,9 @@ check_kind() {
     converter) component="io.check.CkCheckConverterConverter"
       config="{\"connector.class\":\"FileStreamSource\",\"file\":\"$dir/run/in.txt\",\"topic\":\"lines\",\"tasks.max\":\"1\",\"value.converter\":\"$component\"}" ;;
   esac
-  if "$BIN" plugins list --plugin-path "$dir/run/plugins" 2>&1 | grep -q "$component"; then
+  local listed
+  listed=$("$BIN" plugins list --plugin-path "$dir/run/plugins" 2>&1)
+  if grep -qF "$component" <<< "$listed"; then
     record passed "templates/$kind:plugins-list"
   else
     record failed "templates/$kind:plugins-list" "$component not listed"
