@@ -26,6 +26,11 @@ ck::ConfigDef SourceConfigDef() {
                  .validator(ck::Range::Between(1, 10000))
                  .importance(ck::Importance::kLow)
                  .doc("Messages returned by one poll at most."));
+  def.define(ck::ConfigDef::Key(kPollIntervalConfig, ck::ConfigType::kLong)
+                 .default_value(int64_t{0})
+                 .validator(ck::Range::Between(0, 60000))
+                 .importance(ck::Importance::kLow)
+                 .doc("Milliseconds each task waits before writing a batch. 0 = no wait."));
   def.define(ck::ConfigDef::Key(kPrefixConfig, ck::ConfigType::kString)
                  .default_value(std::string("message"))
                  .importance(ck::Importance::kLow)
@@ -53,6 +58,7 @@ void __CLASS__SourceTask::start(const ck::ConfigMap& props) {
   prefix_ = std::get<std::string>(config.at(kPrefixConfig));
   messages_ = std::get<int64_t>(config.at(kMessagesConfig));
   batch_size_ = std::get<int32_t>(config.at(kBatchSizeConfig));
+  poll_interval_ms_ = std::get<int64_t>(config.at(kPollIntervalConfig));
   const auto task_id = props.find(kTaskIdConfig);
   partition_ = {{"task", task_id == props.end() ? 0 : std::stoi(task_id->second)}};
   // Resume after the last committed message.
@@ -62,6 +68,14 @@ void __CLASS__SourceTask::start(const ck::ConfigMap& props) {
 
 std::vector<ck::SourceRecord> __CLASS__SourceTask::poll() {
   std::vector<ck::SourceRecord> records;
+  const bool more = messages_ < 0 || next_ < messages_;
+  if (more && poll_interval_ms_ > 0) {
+    std::unique_lock lock(mu_);
+    if (wake_.wait_for(lock, std::chrono::milliseconds(poll_interval_ms_),
+                       [&] { return stopping_; })) {
+      return records;
+    }
+  }
   while (records.size() < static_cast<size_t>(batch_size_) &&
          (messages_ < 0 || next_ < messages_)) {
     ck::SourceRecord& record = records.emplace_back();

@@ -28,6 +28,7 @@ inline constexpr char kTopicConfig[] = "topic";
 inline constexpr char kMessagesConfig[] = "messages";
 inline constexpr char kBatchSizeConfig[] = "batch.size";
 inline constexpr char kPrefixConfig[] = "message.prefix";
+inline constexpr char kPollIntervalConfig[] = "poll.interval.ms";
 /// Set by the connector in each task's configuration: the task's number.
 inline constexpr char kTaskIdConfig[] = "task.id";
 
@@ -55,8 +56,8 @@ class __CLASS__SourceTask : public ck::SourceTask {
   std::string version() const override { return kVersion; }
   /// Parses the configuration and reads the committed offset of {"task": task.id}.
   void start(const ck::ConfigMap& props) override;
-  /// The next batch; once every message is written, waits up to a second (or until stop()) and
-  /// returns an empty batch.
+  /// The next batch, after waiting `poll.interval.ms`; once every message is written, waits up to
+  /// a second and returns an empty batch. Every wait ends at once when stop() is called.
   std::vector<ck::SourceRecord> poll() override;
   /// Wakes a waiting poll(); callable from any thread.
   void stop() override;
@@ -66,6 +67,7 @@ class __CLASS__SourceTask : public ck::SourceTask {
   std::string prefix_;
   int64_t messages_ = 0;  // -1 = unlimited
   int32_t batch_size_ = 0;
+  int64_t poll_interval_ms_ = 0;
   nlohmann::json partition_;
   int64_t next_ = 0;
 
