@@ -15,7 +15,7 @@
 namespace __NAMESPACE__ {
 namespace {
 
-// Primitive values as text; other types by their type name (replace with your format).
+// Primitive values and maps as text; other types by their type name (replace with your format).
 std::string TextOf(const ck::Value& value) {
   if (value.is_null()) return "null";
   switch (*value.type()) {
@@ -31,6 +31,14 @@ std::string TextOf(const ck::Value& value) {
       return std::to_string(value.as_int32());
     case ck::Type::kInt64:
       return std::to_string(value.as_int64());
+    case ck::Type::kMap: {  // Java's Map.toString, as Kafka's FileStreamSink writes it
+      std::string text = "{";
+      for (const auto& [key, item] : value.as_map()) {
+        if (text.size() > 1) text += ", ";
+        text += TextOf(key) + "=" + TextOf(item);
+      }
+      return text + "}";
+    }
     default:
       return "<" + std::string(value.type_name()) + ">";
   }
