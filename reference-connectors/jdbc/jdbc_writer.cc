@@ -281,12 +281,19 @@ void JdbcWriter::Execute(const std::vector<RowOp>& ops, const std::vector<SinkRe
         if (e.kind() != SqlErrorKind::kData) throw;
         db_->RollbackToSavepoint();
         std::string reason = Prefix(records[op.record], op.table) + e.what();
-        if (!e.column().empty() && op.shape != nullptr) {
+        bool named = false;
+        for (size_t i = 0; op.shape != nullptr && i < op.shape->size(); ++i) {
+          if (op.shape->at(i).name != e.column()) continue;
+          reason += "; field \"" + op.shape->at(i).field + "\" has value " +
+                    DescribeSqlValue(op.values[i]);
+          named = true;
+          break;
+        }
+        if (!named && op.shape != nullptr) {  // the database did not say which: show them all
+          reason += "; the row's fields:";
           for (size_t i = 0; i < op.shape->size(); ++i) {
-            if (op.shape->at(i).name != e.column()) continue;
-            reason += "; field \"" + op.shape->at(i).field + "\" has value " +
-                      DescribeSqlValue(op.values[i]);
-            break;
+            reason +=
+                (i > 0 ? ", " : " ") + op.shape->at(i).field + "=" + DescribeSqlValue(op.values[i]);
           }
         }
         Errant(records[op.record], reason);

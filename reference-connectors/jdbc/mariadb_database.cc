@@ -58,6 +58,7 @@ SqlErrorKind Classify(unsigned int code, std::string_view state) {
     case 1265:  // WARN_DATA_TRUNCATED
     case 1292:  // ER_TRUNCATED_WRONG_VALUE
     case 1366:  // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD
+    case 1364:  // ER_NO_DEFAULT_FOR_FIELD
     case 1406:  // ER_DATA_TOO_LONG
     case 1451:  // ER_ROW_IS_REFERENCED_2
     case 1452:  // ER_NO_REFERENCED_ROW_2

@@ -1,9 +1,9 @@
 // The PostgreSQL client of the JDBC sink, on libpq. Rows are written as multi-row statements
 // (INSERT ... VALUES (...),(...) [ON CONFLICT ... DO UPDATE], DELETE ... WHERE k IN (...)) with
-// every value a parameter of PQexecParams: text format, except bytes, which go in binary and so
-// need no escaping. Parameter types are left to the server, which takes them from the target
-// columns. One statement carries at most 65535 parameters, PostgreSQL's limit. Sessions run in
-// UTC, so timestamps without a zone are written and read back unchanged.
+// every value a parameter of PQexecParams: text format (NUL-terminated, as libpq reads it), except
+// bytes, which go in binary and so need no escaping. Parameter types are left to the server, which
+// takes them from the target columns. One statement carries at most 65535 parameters, PostgreSQL's
+// limit. Sessions run in UTC, so timestamps without a zone are written and read back unchanged.
 //
 // Errors are classified by SQLSTATE (class 08 connection, 40 and 53 transient, 28 authentication,
 // 42501 permission, 22 and 23 data, 42P01/42703 undefined); a connection that went bad is always
@@ -61,10 +61,18 @@ class Params {
       return;
     }
     const size_t start = text_.size();
+    const bool binary = value.kind == SqlValue::Kind::kBytes;
     AppendSqlText(value, TextStyle::kPostgres, text_);
+    // libpq reads text parameters up to their NUL, whatever their length says.
+    if (!binary && text_.find('\0', start) != std::string::npos) {
+      throw SqlError(
+          SqlErrorKind::kData, "22021",
+          "PostgreSQL text cannot contain NUL characters; value " + DescribeSqlValue(value));
+    }
+    text_.push_back('\0');
     offsets_.push_back(start);
-    lengths_.push_back(static_cast<int>(text_.size() - start));
-    formats_.push_back(value.kind == SqlValue::Kind::kBytes ? 1 : 0);
+    lengths_.push_back(static_cast<int>(text_.size() - 1 - start));
+    formats_.push_back(binary ? 1 : 0);
   }
 
   int size() const { return static_cast<int>(offsets_.size()); }
