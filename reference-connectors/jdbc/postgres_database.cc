@@ -1,9 +1,11 @@
 // The PostgreSQL client of the JDBC sink, on libpq. Rows are written as multi-row statements
 // (INSERT ... VALUES (...),(...) [ON CONFLICT ... DO UPDATE], DELETE ... WHERE k IN (...)) with
-// every value a parameter of PQexecParams: text format (NUL-terminated, as libpq reads it), except
-// bytes, which go in binary and so need no escaping. Parameter types are left to the server, which
-// takes them from the target columns. One statement carries at most 65535 parameters, PostgreSQL's
-// limit. Sessions run in UTC, so timestamps without a zone are written and read back unchanged.
+// every value a parameter: text format (NUL-terminated, as libpq reads it), except bytes, which
+// go in binary and so need no escaping. Parameter types are left to the server, which takes them
+// from the target columns. Statements are prepared once per connection and text (a batch's
+// statement is the same batch after batch: same table, shape and row count), so the server
+// parses and plans them once. One statement carries at most 65535 parameters, PostgreSQL's limit.
+// Sessions run in UTC, so timestamps without a zone are written and read back unchanged.
 //
 // Errors are classified by SQLSTATE (class 08 connection, 40 and 53 transient, 28 authentication,
 // 42501 permission, 22 and 23 data, 42P01/42703 undefined); a connection that went bad is always
@@ -14,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "reference-connectors/jdbc/database.h"
@@ -151,8 +154,7 @@ class PostgresDatabase final : public Database {
       for (size_t r = start; r < start + n; ++r) {
         for (const SqlValue& v : *rows[r]) params_.Add(v);
       }
-      const std::string sql = dialect().Insert(table, shape, n, upsert);
-      Run(sql, sql);
+      RunPrepared(dialect().Insert(table, shape, n, upsert));
     }
   }
 
@@ -164,7 +166,7 @@ class PostgresDatabase final : public Database {
       params_.Clear();
       for (size_t i = nkeys; i < row->size(); ++i) params_.Add((*row)[i]);
       for (size_t i = 0; i < nkeys; ++i) params_.Add((*row)[i]);
-      Run(sql, sql);
+      RunPrepared(sql);
     }
   }
 
@@ -178,8 +180,7 @@ class PostgresDatabase final : public Database {
       for (size_t r = start; r < start + n; ++r) {
         for (size_t i = 0; i < nkeys; ++i) params_.Add((*rows[r])[i]);
       }
-      const std::string sql = dialect().Delete(table, shape, n);
-      Run(sql, sql);
+      RunPrepared(dialect().Delete(table, shape, n));
     }
   }
 
@@ -190,6 +191,25 @@ class PostgresDatabase final : public Database {
                                params_.lengths(), params_.formats(), 0));
     Check(result, what);
     return result;
+  }
+
+  // Runs `sql` with params_ as a prepared statement, prepared on first use. A batch's statement
+  // has the same text batch after batch, so the server parses and plans it once.
+  void RunPrepared(const std::string& sql) {
+    auto it = prepared_.find(sql);
+    if (it == prepared_.end()) {
+      if (prepared_.size() >= kMaxPrepared) {
+        Execute("DEALLOCATE ALL");
+        prepared_.clear();
+      }
+      const std::string name = "ck_" + std::to_string(++statements_);
+      Result prepared(PQprepare(conn_, name.c_str(), sql.c_str(), params_.size(), nullptr));
+      Check(prepared, sql);
+      it = prepared_.emplace(sql, name).first;
+    }
+    Result result(PQexecPrepared(conn_, it->second.c_str(), params_.size(), params_.values(),
+                                 params_.lengths(), params_.formats(), 0));
+    Check(result, sql);
   }
 
   void Check(const Result& result, const std::string& what) {
@@ -213,8 +233,12 @@ class PostgresDatabase final : public Database {
                    column != nullptr ? column : "");
   }
 
+  static constexpr size_t kMaxPrepared = 32;
+
   PGconn* conn_;
   Params params_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  uint64_t statements_ = 0;
 };
 
 std::string Join(const std::vector<std::string>& items) {
