@@ -747,7 +747,8 @@ ConfigDef JdbcSinkConfigDef() {
 }
 
 JdbcSinkConfig ParseJdbcSinkConfig(const ConfigMap& props) {
-  const ParsedConfig parsed = JdbcSinkConfigDef().Parse(props);
+  const ConfigDef def = JdbcSinkConfigDef();
+  const ParsedConfig parsed = def.Parse(props);
   Resolved r = Resolve(props, parsed);
   if (!r.problems.empty()) {
     const auto& [key, message] = r.problems.front();
@@ -755,7 +756,7 @@ JdbcSinkConfig ParseJdbcSinkConfig(const ConfigMap& props) {
     std::string value = "null";
     if (props.contains(key)) {
       value = props.at(key);
-    } else if (const ConfigKey* defined = JdbcSinkConfigDef().find(key)) {
+    } else if (const ConfigKey* defined = def.find(key)) {
       value = ConvertToString(parsed.at(key), defined->type).value_or("null");
     }
     throw ConfigError(key, value, message);

@@ -2,10 +2,10 @@
 // (INSERT ... VALUES (...),(...) [ON CONFLICT ... DO UPDATE], DELETE ... WHERE k IN (...)) with
 // every value a parameter: text format (NUL-terminated, as libpq reads it), except bytes, which
 // go in binary and so need no escaping. Parameter types are left to the server, which takes them
-// from the target columns. Statements are prepared once per connection and text (a batch's
-// statement is the same batch after batch: same table, shape and row count), so the server
-// parses and plans them once. One statement carries at most 65535 parameters, PostgreSQL's limit.
-// Sessions run in UTC, so timestamps without a zone are written and read back unchanged.
+// from the target columns. A statement text seen a second time is prepared, once per connection
+// (a batch's statement is the same batch after batch: same table, shape and row count), so the
+// server parses and plans it once. One statement carries at most 65535 parameters, PostgreSQL's
+// limit. Sessions run in UTC, so timestamps without a zone are written and read back unchanged.
 //
 // Errors are classified by SQLSTATE (class 08 connection, 40 and 53 transient, 28 authentication,
 // 42501 permission, 22 and 23 data, 42P01/42703 undefined); a connection that went bad is always
@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "reference-connectors/jdbc/database.h"
@@ -36,7 +37,7 @@ SqlErrorKind ClassifySqlState(std::string_view state) {
   if (state.starts_with("22") || state.starts_with("23") || state == "42804") {
     return SqlErrorKind::kData;
   }
-  if (state == "42P01" || state == "42703" || state == "3F000") return SqlErrorKind::kUndefined;
+  if (state == "42P01" || state == "42703") return SqlErrorKind::kUndefined;
   return SqlErrorKind::kOther;
 }
 
@@ -193,11 +194,17 @@ class PostgresDatabase final : public Database {
     return result;
   }
 
-  // Runs `sql` with params_ as a prepared statement, prepared on first use. A batch's statement
-  // has the same text batch after batch, so the server parses and plans it once.
+  // Runs `sql` with params_, as a prepared statement from its second use on. A batch's statement
+  // has the same text batch after batch, so the server parses and plans it once; a statement
+  // seen once (a batch of an unusual row count) is not worth a round trip to prepare.
   void RunPrepared(const std::string& sql) {
     auto it = prepared_.find(sql);
     if (it == prepared_.end()) {
+      if (seen_.size() >= kMaxSeen) seen_.clear();
+      if (seen_.insert(sql).second) {
+        Run(sql, sql);
+        return;
+      }
       if (prepared_.size() >= kMaxPrepared) {
         Execute("DEALLOCATE ALL");
         prepared_.clear();
@@ -234,10 +241,12 @@ class PostgresDatabase final : public Database {
   }
 
   static constexpr size_t kMaxPrepared = 32;
+  static constexpr size_t kMaxSeen = 256;
 
   PGconn* conn_;
   Params params_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  std::unordered_set<std::string> seen_;                   // SQL texts run once, unprepared
   uint64_t statements_ = 0;
 };
 
