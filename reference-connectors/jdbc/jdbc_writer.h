@@ -58,9 +58,6 @@ class JdbcWriter {
   /// Closes the connection.
   void Close() { db_.reset(); }
 
-  /// Whether a connection is open (for tests).
-  bool connected() const { return db_ != nullptr; }
-
  private:
   void Connect();
   std::vector<RowOp> MapRecords(const std::vector<SinkRecord>& records);
