@@ -15,7 +15,7 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   librdkafka-dev libcpp-httplib-dev nlohmann-json3-dev zlib1g-dev libboost-dev libc++-14-dev libc++abi-14-dev libsimdjson-dev
   openjdk-17-jre-headless maven
-  postgresql-15 libpq-dev mariadb-server libmariadb-dev
+  postgresql-15 libpq-dev mariadb-server libmariadb-dev libsqlite3-dev
 )
 
 CACHE_DIR="${CK_CACHE_DIR:-$HOME/.cache/connectkit}"
