@@ -390,6 +390,29 @@ TEST_P(JdbcSinkItTest, AutoEvolveAddsColumnsForNewFields) {
   EXPECT_THAT(host_.errant_reports(), SizeIs(0));
 }
 
+TEST_P(JdbcSinkItTest, ATableCreatedConcurrentlyIsUsed) {
+  // Another session creates the table in a transaction it has not committed yet: the task's
+  // CREATE TABLE IF NOT EXISTS waits for it, and on PostgreSQL then fails on the catalog's
+  // unique index. The task must use the table the other session made.
+  server_->Execute("BEGIN; CREATE TABLE " + server_->Q(table_) +
+                   " (id BIGINT PRIMARY KEY, item TEXT, qty INT)");
+  auto task =
+      StartTask({{"auto.create", "true"}, {"insert.mode", "upsert"}, {"pk.mode", "record_key"}});
+  std::string error;
+  std::thread put([&] {
+    try {
+      task.Put({Order("o", 1, "apple", 1)});
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  server_->Execute("COMMIT");
+  put.join();
+  EXPECT_EQ(error, "");
+  EXPECT_EQ(Select("id, item, qty"), (Rows{{"1", "apple", "1"}}));
+}
+
 TEST_P(JdbcSinkItTest, KafkaAndRecordValueKeys) {
   auto task = StartTask({{"auto.create", "true"}, {"insert.mode", "upsert"}, {"pk.mode", "kafka"}});
   task.Put({Order("o", 1, "apple", 1, 100), Order("o", 1, "apple", 2, 101)});

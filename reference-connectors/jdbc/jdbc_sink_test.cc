@@ -365,6 +365,35 @@ TEST_F(JdbcSinkTest, AutoEvolveAddsColumnsForNewFields) {
             (Rows{{"price", "NUMERIC", "0", "NULL"}, {"note", "TEXT", "1", "'none'"}}));
 }
 
+TEST_F(JdbcSinkTest, AColumnAnotherTaskAddedFirstIsUsed) {
+  const ConfigMap config = {{"auto.create", "true"},
+                            {"auto.evolve", "true"},
+                            {"insert.mode", "upsert"},
+                            {"pk.mode", "record_key"}};
+  auto first = StartTask(config);
+  auto second = StartTask(config);
+  first.Put({OrderRecord(1, "apple", 1)});
+  second.Put({OrderRecord(2, "pear", 2)});  // both now know the table without "note"
+  const SchemaPtr v2 = SchemaBuilder::struct_()
+                           .field("id", Schema::Int64())
+                           .field("item", Schema::String())
+                           .field("qty", Schema::OptionalInt32())
+                           .field("note", Schema::OptionalString())
+                           .build();
+  const auto record = [&](int64_t id, const char* note) {
+    Struct row(v2);
+    row.put("id", id).put("item", "x").put("note", note);
+    Struct key(OrderKeySchema());
+    key.put("id", id);
+    return Record("orders", OrderKeySchema(), std::move(key), v2, std::move(row));
+  };
+  first.Put({record(3, "by first")});    // adds the column
+  second.Put({record(4, "by second")});  // its ADD COLUMN fails: the column is there already
+  EXPECT_EQ(Select("SELECT id, note FROM orders ORDER BY id"),
+            (Rows{{"1", "NULL"}, {"2", "NULL"}, {"3", "by first"}, {"4", "by second"}}));
+  EXPECT_THAT(host_.errant_reports(), IsEmpty());
+}
+
 TEST_F(JdbcSinkTest, AFieldTheTableLacksIsReportedWithFieldTableAndValue) {
   Query(db_, "CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT)");
   auto task = StartTask({{"insert.mode", "upsert"}, {"pk.mode", "record_key"}});

@@ -135,7 +135,17 @@ std::shared_ptr<const Shape> JdbcWriter::ResolveShape(const TableId& table,
       for (const ColumnDef& c : add) names += (names.empty() ? "" : ", ") + c.name;
       host_.Log(LogLevel::kInfo,
                 "Adding column(s) " + names + " to table " + table.ToString() + " (auto.evolve)");
-      for (const std::string& sql : db_->dialect().AddColumns(table, add)) db_->Execute(sql);
+      try {
+        for (const std::string& sql : db_->dialect().AddColumns(table, add)) db_->Execute(sql);
+      } catch (const SqlError& e) {
+        // Another task may have added them first (SQLite has no ADD COLUMN IF NOT EXISTS): fine
+        // if they are there now.
+        tables_.erase(table);
+        const TableInfo* now = Describe(table);
+        for (const ColumnDef& c : add) {
+          if (now == nullptr || now->Find(c.name) == nullptr) throw;
+        }
+      }
       tables_.erase(table);
       info = Describe(table);
       if (info == nullptr) {
@@ -206,7 +216,15 @@ void JdbcWriter::PrepareTables(std::vector<RowOp>& ops, const std::vector<SinkRe
     for (const Column& c : shape.keys) columns.push_back(ColumnDef{c.name, c.schema, true});
     for (const Column& c : shape.values) columns.push_back(ColumnDef{c.name, c.schema, false});
     host_.Log(LogLevel::kInfo, "Creating table " + table.ToString() + " (auto.create)");
-    db_->Execute(db_->dialect().CreateTable(table, columns));
+    try {
+      db_->Execute(db_->dialect().CreateTable(table, columns));
+    } catch (const SqlError& e) {
+      // Tasks racing to create one table: PostgreSQL's CREATE TABLE IF NOT EXISTS can still fail
+      // on its catalog's unique index when another session creates the table at the same time.
+      if (Describe(table) == nullptr) throw;
+      host_.Log(LogLevel::kInfo, "Table " + table.ToString() +
+                                     " was created by someone else meanwhile (" + e.what() + ")");
+    }
     if (Describe(table) == nullptr) {
       throw ConnectError("Table " + table.ToString() + " is still missing after CREATE TABLE");
     }
