@@ -13,35 +13,13 @@ namespace ck::runtime {
 namespace {
 
 using errors_internal::StrCat;
+using transforms_internal::Lower;
 using transforms_internal::MapGet;
 using transforms_internal::MapPut;
+using transforms_internal::OneOf;
 
 constexpr std::string_view kSmt = "ExtractNewRecordState";
 constexpr std::string_view kDeletedField = "__deleted";
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  const size_t first = text.find_first_not_of(" \t");
-  if (first == std::string::npos) return "";
-  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
-
-// A STRING key whose value, when set, is one of `valid` in any case (Debezium's enumerated fields
-// trim and ignore case); null passes.
-ValidatorPtr OneOf(const std::vector<std::string>& valid) {
-  std::string joined;
-  for (const std::string& v : valid) joined += (joined.empty() ? "" : ", ") + v;
-  return LambdaValidator(
-      [valid, joined](const std::string& name, const ConfigValueT& value) {
-        const auto* text = std::get_if<std::string>(&value);
-        if (text == nullptr) return;
-        if (std::find(valid.begin(), valid.end(), Lower(*text)) == valid.end()) {
-          throw ConfigError(name, *text, "Value must be one of " + joined);
-        }
-      },
-      "one of " + joined);
-}
 
 // Which struct of the envelope holds a field named without one (Debezium's
 // FieldReference.determineStruct): op and the ts_* fields are top-level, the transaction's id,

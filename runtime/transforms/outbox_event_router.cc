@@ -14,32 +14,11 @@ namespace ck::runtime {
 namespace {
 
 using errors_internal::StrCat;
+using transforms_internal::Lower;
+using transforms_internal::OneOf;
 using Json = nlohmann::ordered_json;
 
 constexpr std::string_view kSmt = "EventRouter";
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  const size_t first = text.find_first_not_of(" \t");
-  if (first == std::string::npos) return "";
-  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
-
-// A STRING key that is one of `valid`, trimmed and in any case (Debezium's enumerated fields).
-ValidatorPtr OneOf(const std::vector<std::string>& valid) {
-  std::string joined;
-  for (const std::string& v : valid) joined += (joined.empty() ? "" : ", ") + v;
-  return LambdaValidator(
-      [valid, joined](const std::string& name, const ConfigValueT& value) {
-        const auto* text = std::get_if<std::string>(&value);
-        if (text == nullptr) return;
-        if (std::find(valid.begin(), valid.end(), Lower(*text)) == valid.end()) {
-          throw ConfigError(name, *text, "Value must be one of " + joined);
-        }
-      },
-      "one of " + joined);
-}
 
 // Java's String.trim().isEmpty(): only characters up to U+0020.
 bool BlankString(std::string_view text) {

@@ -2,6 +2,7 @@
 #include "runtime/transforms/transform_support.h"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <utility>
 
@@ -134,5 +135,27 @@ ConfigDef::Key ReplaceNullWithDefaultKey() {
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const size_t first = text.find_first_not_of(" \t");
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
+ValidatorPtr OneOf(const std::vector<std::string>& valid) {
+  std::string joined;
+  for (const std::string& v : valid) joined += (joined.empty() ? "" : ", ") + v;
+  return LambdaValidator(
+      [valid, joined](const std::string& name, const ConfigValueT& value) {
+        const auto* text = std::get_if<std::string>(&value);
+        if (text == nullptr) return;
+        if (std::find(valid.begin(), valid.end(), Lower(*text)) == valid.end()) {
+          throw ConfigError(name, *text, "Value must be one of " + joined);
+        }
+      },
+      "one of " + joined);
+}
 
 }  // namespace ck::runtime::transforms_internal

@@ -169,6 +169,13 @@ const T* ConfigGet(const ParsedConfig& config, const std::string& name) {
   return std::get_if<T>(&config.at(name));
 }
 
+/// `text` trimmed of spaces and tabs and lower-cased, as Debezium reads its enumerated settings.
+std::string Lower(std::string text);
+
+/// A STRING key whose value, when set, is one of `valid` once trimmed and lower-cased (Debezium's
+/// enumerated fields); null passes.
+ValidatorPtr OneOf(const std::vector<std::string>& valid);
+
 }  // namespace ck::runtime::transforms_internal
 
 #endif  // CK_RUNTIME_TRANSFORMS_TRANSFORM_SUPPORT_H_
