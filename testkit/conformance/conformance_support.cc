@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -210,6 +211,39 @@ double ConnectorMetric(ConnectWorker& worker, const std::string& metric,
     sum += std::strtod(line.c_str() + close + 1, nullptr);
   }
   return sum;
+}
+
+void CheckStartStopCyclesLeakNothing(ConnectWorker& worker, const std::string& name, int tasks,
+                                     const std::function<int()>& create) {
+  const auto cycle = [&] {
+    worker.StopConnector(name);
+    ASSERT_TRUE(worker.ConnectorStopped(name));
+    worker.ResumeConnector(name);
+    ASSERT_TRUE(worker.ConnectorAndTasksRunning(name, tasks));
+    worker.DeleteConnector(name);
+    ASSERT_TRUE(worker.ConnectorAbsent(name));
+    tasks = create();
+  };
+  cycle();  // warm-up: clients, caches and pools reach their steady size
+  const ProcessResources baseline = worker.Resources();
+  constexpr int kCycles = 6;
+  for (int i = 0; i < kCycles; ++i) cycle();
+  // A leak of one descriptor or thread per cycle shows; the connections of clients being set up
+  // or torn down come and go, hence a little slack and a wait.
+  ProcessResources now;
+  EXPECT_TRUE(Eventually(
+      "file descriptors and threads back at their baseline",
+      [&] {
+        now = worker.Resources();
+        return now.open_fds <= baseline.open_fds + 4 && now.threads <= baseline.threads + 2;
+      },
+      std::chrono::seconds(20), &worker))
+      << "after " << kCycles << " cycles: " << now.open_fds << " fds (baseline "
+      << baseline.open_fds << "), " << now.threads << " threads (baseline " << baseline.threads
+      << ")";
+  std::printf("after %d cycles: %d fds (baseline %d), %d threads (baseline %d), RSS %lld KiB\n",
+              kCycles, now.open_fds, baseline.open_fds, now.threads, baseline.threads,
+              static_cast<long long>(now.rss_kb));
 }
 
 }  // namespace ck::testkit

@@ -99,6 +99,13 @@ std::map<std::string, std::vector<std::string>> ValidationErrors(const nlohmann:
 testing::AssertionResult Consistently(const std::string& what, const std::function<bool()>& check,
                                       std::chrono::milliseconds duration);
 
+/// Runs connector `name` (running with `tasks` tasks) through stop, resume, delete and `create`
+/// (which creates it again and returns its task count once RUNNING): once to warm up, then six
+/// times, and checks that the worker's file descriptors and threads return to their level after
+/// the warm-up (a little slack: client connections come and go). Prints the figures.
+void CheckStartStopCyclesLeakNothing(ConnectWorker& worker, const std::string& name, int tasks,
+                                     const std::function<int()>& create);
+
 /// The sum of a Prometheus metric of `connector` over its tasks, from the worker's /metrics
 /// (e.g. "kafka_connect_source_task_metrics_source_record_poll_total"); 0 when absent.
 double ConnectorMetric(ConnectWorker& worker, const std::string& metric,

@@ -550,36 +550,9 @@ TYPED_TEST_P(SourceConformanceTest, RepeatedStartStopCyclesLeakNothing) {
   const int64_t n = this->Records();
   this->adapter_->Write(0, n);
   const nlohmann::json config = this->adapter_->Config(n);
-  int tasks = this->CreateRunning(config);
-  const auto cycle = [&] {
-    this->worker().StopConnector(this->name_);
-    ASSERT_TRUE(this->worker().ConnectorStopped(this->name_));
-    this->worker().ResumeConnector(this->name_);
-    ASSERT_TRUE(this->worker().ConnectorAndTasksRunning(this->name_, tasks));
-    this->worker().DeleteConnector(this->name_);
-    ASSERT_TRUE(this->worker().ConnectorAbsent(this->name_));
-    tasks = this->CreateRunning(config);
-  };
-  cycle();  // warm-up: clients, caches and pools reach their steady size
-  const ProcessResources baseline = this->worker().Resources();
-  constexpr int kCycles = 6;
-  for (int i = 0; i < kCycles; ++i) cycle();
-  // A leak of one descriptor or thread per cycle shows; the connections of clients being set up
-  // or torn down come and go, hence a little slack and a wait.
-  ProcessResources now;
-  EXPECT_TRUE(Eventually(
-      "file descriptors and threads back at their baseline",
-      [&] {
-        now = this->worker().Resources();
-        return now.open_fds <= baseline.open_fds + 4 && now.threads <= baseline.threads + 2;
-      },
-      std::chrono::seconds(20), &this->worker()))
-      << "after " << kCycles << " cycles: " << now.open_fds << " fds (baseline "
-      << baseline.open_fds << "), " << now.threads << " threads (baseline " << baseline.threads
-      << ")";
-  std::printf("after %d cycles: %d fds (baseline %d), %d threads (baseline %d), RSS %lld KiB\n",
-              kCycles, now.open_fds, baseline.open_fds, now.threads, baseline.threads,
-              static_cast<long long>(now.rss_kb));
+  const int tasks = this->CreateRunning(config);
+  CheckStartStopCyclesLeakNothing(this->worker(), this->name_, tasks,
+                                  [&] { return this->CreateRunning(config); });
   ASSERT_TRUE(this->WaitForAll(n));
 }
 
