@@ -28,6 +28,7 @@
 #include <utility>
 
 #include "testkit/services/local_service.h"
+#include "testkit/services/service_url.h"
 
 namespace ck::testkit {
 namespace {
@@ -390,7 +391,8 @@ std::string_view ToString(KafkaBackend backend) {
 class KafkaCluster::Impl {
  public:
   explicit Impl(const KafkaClusterOptions& options) : options_(options) {
-    std::string external = Getenv(kBootstrapEnv);
+    std::string external =
+        options.exclusive ? "" : services_internal::ExternalServiceSetting(kBootstrapEnv);
     backend_ = external.empty() ? options.backend : KafkaBackend::kExternal;
     switch (backend_) {
       case KafkaBackend::kExternal:
