@@ -67,6 +67,10 @@ constexpr char kDecimalMode[] = "decimal.handling.mode";
 constexpr char kTimeMode[] = "time.precision.mode";
 constexpr char kBinaryMode[] = "binary.handling.mode";
 constexpr char kIntervalMode[] = "interval.handling.mode";
+constexpr char kHstoreMode[] = "hstore.handling.mode";
+constexpr char kMoneyDigits[] = "money.fraction.digits";
+constexpr char kTxMetadata[] = "provide.transaction.metadata";
+constexpr char kTxTopic[] = "topic.transaction";
 
 constexpr char kLsn[] = "lsn";
 constexpr char kLsnProc[] = "lsn_proc";
@@ -77,6 +81,8 @@ constexpr char kEventsAtLsn[] = "lsn_events_processed";
 constexpr char kSnapshot[] = "snapshot";
 constexpr char kLastSnapshotRecord[] = "last_snapshot_record";
 constexpr char kSnapshotCompleted[] = "snapshot_completed";
+constexpr char kTxnIdKey[] = "transaction_id";
+constexpr char kTxnCountPrefix[] = "transaction_data_collection_order_";
 
 constexpr char kSnapshotAllowed[] =
     "true,first,first_in_data_collection,last_in_data_collection,last,false,incremental";
@@ -86,7 +92,6 @@ constexpr const char* kUnsupportedKeys[] = {
     "column.include.list",
     "column.exclude.list",
     "message.key.columns",
-    "provide.transaction.metadata",
     "snapshot.select.statement.overrides",
     "snapshot.include.collection.list",
     "signal.data.collection",
@@ -94,7 +99,6 @@ constexpr const char* kUnsupportedKeys[] = {
     "heartbeat.action.query",
     "column.propagate.source.type",
     "datatype.propagate.source.type",
-    "hstore.handling.mode",
     "include.unknown.datatypes",
     "publish.via.partition.root",
     "converters",
@@ -105,7 +109,6 @@ constexpr const char* kUnsupportedKeys[] = {
     "schema.name.adjustment.mode",
     "field.name.adjustment.mode",
     "unavailable.value.placeholder",
-    "money.fraction.digits",
     "slot.stream.params",
     "slot.failover",
     "database.sslmode",
@@ -114,13 +117,46 @@ constexpr const char* kUnsupportedKeys[] = {
     "lsn.flush.mode",
 };
 
-// Keys whose only supported value is Debezium's default.
-constexpr std::pair<const char*, const char*> kDefaultOnly[] = {
-    {kDecimalMode, "precise"},
-    {kTimeMode, "adaptive"},
-    {kBinaryMode, "bytes"},
-    {kIntervalMode, "numeric"},
+// Debezium's value handling modes: key, accepted values (the first is the default), meaning.
+struct HandlingMode {
+  const char* key;
+  std::vector<std::string> values;
+  const char* doc;
 };
+const std::vector<HandlingMode>& HandlingModes() {
+  static const std::vector<HandlingMode> modes = {
+      {kDecimalMode,
+       {"precise", "double", "string"},
+       "numeric and money: precise (Decimal, VariableScaleDecimal without a scale), double "
+       "(FLOAT64) or string."},
+      {kTimeMode,
+       {"adaptive", "adaptive_time_microseconds", "connect"},
+       "adaptive: time/timestamp(p<=3) in milliseconds, else microseconds; "
+       "adaptive_time_microseconds: times always in microseconds; connect: Kafka Connect's "
+       "Date, Time and Timestamp (milliseconds)."},
+      {kBinaryMode,
+       {"bytes", "base64", "base64-url-safe", "hex"},
+       "bytea as BYTES or as a base64, URL-safe base64 or hex string."},
+      {kIntervalMode,
+       {"numeric", "string"},
+       "interval as io.debezium.time.MicroDuration (microseconds) or io.debezium.time.Interval "
+       "(ISO 8601 string)."},
+      {kHstoreMode,
+       {"json", "map"},
+       "hstore as an io.debezium.data.Json string or a MAP<STRING, STRING>."},
+  };
+  return modes;
+}
+
+template <typename Mode>
+Mode ModeOf(const std::string& key, const std::string& value) {
+  for (const HandlingMode& m : HandlingModes()) {
+    if (key != m.key) continue;
+    const auto it = std::find(m.values.begin(), m.values.end(), value);
+    if (it != m.values.end()) return static_cast<Mode>(it - m.values.begin());
+  }
+  throw ConfigError(key, value, "not a known mode");  // ruled out by the validators
+}
 
 ConfigDef MakeConfigDef() {
   ConfigDef d;
@@ -210,13 +246,26 @@ ConfigDef MakeConfigDef() {
           .doc("Milliseconds between heartbeat records on __debezium-heartbeat.<prefix>, which "
                "let offsets and the slot advance while captured tables are idle. 0 = off."));
   str(kHeartbeatPrefix, "__debezium-heartbeat", Importance::kLow, "Prefix of the heartbeat topic.");
-  for (const auto& [key, value] : kDefaultOnly) {
-    d.define(ConfigDef::Key(key, ConfigType::kString)
-                 .default_value(std::string(value))
-                 .validator(ValidString::In({value}))
+  for (const HandlingMode& m : HandlingModes()) {
+    d.define(ConfigDef::Key(m.key, ConfigType::kString)
+                 .default_value(m.values.front())
+                 .validator(ValidString::In(m.values))
                  .importance(Importance::kLow)
-                 .doc(std::string("Only Debezium's default, ") + value + ", is supported."));
+                 .doc(m.doc));
   }
+  d.define(ConfigDef::Key(kMoneyDigits, ConfigType::kInt)
+               .default_value(2)
+               .validator(Range::Between(0, 1000))
+               .importance(Importance::kLow)
+               .doc("Scale of money values in precise decimal.handling.mode."));
+  d.define(ConfigDef::Key(kTxMetadata, ConfigType::kBoolean)
+               .default_value(false)
+               .importance(Importance::kLow)
+               .doc("Whether BEGIN and END events go to <prefix>.<topic.transaction> and each "
+                    "change event carries its transaction block (id, total_order, "
+                    "data_collection_order)."));
+  str(kTxTopic, "transaction", Importance::kLow,
+      "Suffix of the transaction metadata topic, <topic.prefix>.<topic.transaction>.");
   return d;
 }
 
@@ -347,6 +396,9 @@ struct Settings {
   bool slot_drop = false;
   int64_t heartbeat_ms = 0;
   std::string heartbeat_topic;
+  MappingOptions mapping;
+  bool tx_metadata = false;
+  std::string tx_topic;
 
   bool Captured(const std::string& schema, const std::string& table) const {
     if (schema == "pg_catalog" || schema == "information_schema") return false;
@@ -393,6 +445,15 @@ Settings ParseSettings(const ConfigMap& props) {
   s.slot_drop = std::get<bool>(parsed.at(kSlotDrop));
   s.heartbeat_ms = std::get<int64_t>(parsed.at(kHeartbeatInterval));
   s.heartbeat_topic = get_str(kHeartbeatPrefix) + "." + s.prefix;
+  using M = MappingOptions;
+  s.mapping.decimal = ModeOf<M::DecimalMode>(kDecimalMode, get_str(kDecimalMode));
+  s.mapping.time = ModeOf<M::TimeMode>(kTimeMode, get_str(kTimeMode));
+  s.mapping.binary = ModeOf<M::BinaryMode>(kBinaryMode, get_str(kBinaryMode));
+  s.mapping.interval = ModeOf<M::IntervalMode>(kIntervalMode, get_str(kIntervalMode));
+  s.mapping.hstore = ModeOf<M::HstoreMode>(kHstoreMode, get_str(kHstoreMode));
+  s.mapping.money_fraction_digits = std::get<int32_t>(parsed.at(kMoneyDigits));
+  s.tx_metadata = std::get<bool>(parsed.at(kTxMetadata));
+  s.tx_topic = s.prefix + "." + get_str(kTxTopic);
   return s;
 }
 
@@ -436,7 +497,7 @@ class PgConnection {
     // Values are parsed from text in these settings (value_mapping.h).
     const std::string options =
         "-c DateStyle=ISO -c TimeZone=UTC -c IntervalStyle=iso_8601 -c extra_float_digits=3 "
-        "-c bytea_output=hex";
+        "-c bytea_output=hex -c lc_monetary=C";
     const std::string port = std::to_string(s.port);
     std::vector<const char*> keys = {
         "host", "port", "user", "dbname", "options", "application_name", "connect_timeout"};
@@ -616,7 +677,8 @@ std::shared_ptr<TableSchema> BuildTableSchema(const std::string& prefix, const s
                                               const std::string& table,
                                               const std::vector<ColumnInfo>& columns,
                                               const std::vector<std::string>& primary_key,
-                                              const TypeLookup& lookup, bool captured) {
+                                              const TypeLookup& lookup, bool captured,
+                                              const MappingOptions& mapping) {
   auto t = std::make_shared<TableSchema>();
   t->schema = schema;
   t->table = table;
@@ -626,8 +688,8 @@ std::shared_ptr<TableSchema> BuildTableSchema(const std::string& prefix, const s
   SchemaBuilder value = SchemaBuilder::struct_().name(base + ".Value").optional();
   SchemaBuilder key = SchemaBuilder::struct_().name(base + ".Key");
   for (const ColumnInfo& c : columns) {
-    TableSchema::Column col{c.name,
-                            ColumnConverter::Create(c.type_oid, c.type_mod, lookup, !c.not_null)};
+    TableSchema::Column col{
+        c.name, ColumnConverter::Create(c.type_oid, c.type_mod, lookup, !c.not_null, mapping)};
     if (col.converter) value.field(c.name, col.converter->schema());
     t->columns.push_back(std::move(col));
   }
@@ -1042,8 +1104,8 @@ std::shared_ptr<TableSchema> PostgresTaskImpl::LoadTable(
   key.reserve(static_cast<size_t>(PQntuples(pk.get())));
   for (int i = 0; i < PQntuples(pk.get()); ++i) key.push_back(Cell(pk.get(), i, 0));
   const TypeLookup lookup = [this](uint32_t oid) { return LookupType(oid); };
-  auto t =
-      BuildTableSchema(s_.prefix, schema, table, columns, key, lookup, s_.Captured(schema, table));
+  auto t = BuildTableSchema(s_.prefix, schema, table, columns, key, lookup,
+                            s_.Captured(schema, table), s_.mapping);
   for (const auto& c : t->columns) {
     if (!c.converter && t->captured) {
       Log(LogLevel::kWarn, "Column " + schema + "." + table + "." + c.name +

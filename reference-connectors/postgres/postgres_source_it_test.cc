@@ -462,13 +462,18 @@ TEST_F(PostgresSourceTest, ValidationNamesUnsupportedKeysAndValues) {
   ConfigMap config = Config("v", "public\\.x", "initial");
   config["plugin.name"] = "decoderbufs";
   config["column.include.list"] = "public.x.a";
-  config["decimal.handling.mode"] = "double";
+  config["decimal.handling.mode"] = "float";
+  config["binary.handling.mode"] = "base32";
   const std::string result = connector.Validate(config).dump();
   EXPECT_THAT(result, HasSubstr("only pgoutput"));
   EXPECT_THAT(result, HasSubstr("column.include.list is not supported"));
-  EXPECT_THAT(result, HasSubstr("Invalid value double for configuration decimal.handling.mode"));
+  EXPECT_THAT(result, HasSubstr("Invalid value float for configuration decimal.handling.mode: "
+                                "String must be one of: precise, double, string"));
+  EXPECT_THAT(result, HasSubstr("Invalid value base32 for configuration binary.handling.mode: "
+                                "String must be one of: bytes, base64, base64-url-safe, hex"));
   config.erase("column.include.list");
   config.erase("decimal.handling.mode");
+  config.erase("binary.handling.mode");
   EXPECT_THROW(connector.Start(config), std::exception);
 }
 
