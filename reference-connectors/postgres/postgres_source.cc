@@ -615,6 +615,42 @@ SchemaPtr TransactionBlockSchema() {
   return schema;
 }
 
+// Debezium's transaction metadata topic schemas (io.debezium.schema.SchemaFactory).
+SchemaPtr TransactionKeySchema() {
+  static const SchemaPtr schema = SchemaBuilder::struct_()
+                                      .name("io.debezium.connector.common.TransactionMetadataKey")
+                                      .version(1)
+                                      .field("id", Schema::String())
+                                      .build();
+  return schema;
+}
+
+SchemaPtr TransactionCollectionSchema() {
+  static const SchemaPtr schema = SchemaBuilder::struct_()
+                                      .optional()
+                                      .name("event.collection")
+                                      .version(1)
+                                      .field("data_collection", Schema::String())
+                                      .field("event_count", Schema::Int64())
+                                      .build();
+  return schema;
+}
+
+SchemaPtr TransactionValueSchema() {
+  static const SchemaPtr schema =
+      SchemaBuilder::struct_()
+          .name("io.debezium.connector.common.TransactionMetadataValue")
+          .version(1)
+          .field("status", Schema::String())
+          .field("id", Schema::String())
+          .field("event_count", Schema::OptionalInt64())
+          .field("data_collections",
+                 SchemaBuilder::array(TransactionCollectionSchema()).optional().build())
+          .field("ts_ms", Schema::Int64())
+          .build();
+  return schema;
+}
+
 struct ColumnInfo {
   std::string name;
   uint32_t type_oid = 0;
@@ -793,6 +829,12 @@ class PostgresTaskImpl {
                             int64_t ts_us, nlohmann::json offset) const;
   SourceRecord Change(const TableSchema& t, const char* op, Value before, Value after,
                       Struct source, nlohmann::json offset) const;
+  void BeginTransactionMetadata(uint64_t lsn, std::vector<SourceRecord>& out);
+  void EndTransactionMetadata(uint64_t end_lsn, std::vector<SourceRecord>& out);
+  void CountTransactionEvent(SourceRecord& r, uint64_t lsn);
+  void AddTransactionOffset(nlohmann::json& offset) const;
+  SourceRecord TransactionEvent(const char* status, nlohmann::json offset) const;
+  void RememberResumePoint(const nlohmann::json& offset);
   nlohmann::json StreamOffset(uint64_t lsn, int64_t events) const;
   void Log(LogLevel level, const std::string& message) const { context_.log(level, message); }
 
@@ -839,6 +881,16 @@ class PostgresTaskImpl {
   Clock::time_point next_heartbeat_{};
   Clock::time_point reconnect_at_{};
   std::chrono::milliseconds backoff_{100};
+
+  // Transaction metadata (provide.transaction.metadata=true): the open transaction's event counts
+  // and the offset of an interrupted transaction to take them up from.
+  struct TransactionCounts {
+    bool open = false;  // a BEGIN was emitted (or restored) for the current transaction
+    int64_t total = 0;
+    std::vector<std::pair<std::string, int64_t>> per_collection;  // in first-event order
+  };
+  TransactionCounts txn_counts_;
+  std::optional<nlohmann::json> txn_resume_;
 };
 
 void PostgresTaskImpl::ReadOffset() {
@@ -863,6 +915,15 @@ void PostgresTaskImpl::ReadOffset() {
     r.events_at_lsn = o.value(kEventsAtLsn, int64_t{1});
   }
   resume_ = r;
+  if (!o.contains(kSnapshot)) RememberResumePoint(o);
+}
+
+// A streaming offset the task resumes from: the records that do not end their event repeat it,
+// and an interrupted transaction's metadata is taken up from it.
+void PostgresTaskImpl::RememberResumePoint(const nlohmann::json& offset) {
+  returned_offset_ = offset;
+  txn_resume_.reset();
+  if (offset.contains(kTxnIdKey)) txn_resume_ = offset;
 }
 
 void PostgresTaskImpl::Connect(bool first) {
@@ -1306,6 +1367,7 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
     event_lsn_ = 0;
     events_at_lsn_ = 0;
     skip_txn_ = resume_ && b->final_lsn < resume_->lsn_commit;
+    if (s_.tx_metadata && !skip_txn_) BeginTransactionMetadata(lsn, out);
     return;
   }
   if (auto* c = std::get_if<CommitMessage>(&message)) {
@@ -1314,6 +1376,7 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
       last_commit_end_ = c->end_lsn;
       last_xid_ = txn_.xid;
       last_ts_us_ = txn_.commit_time_us;
+      if (txn_counts_.open) EndTransactionMetadata(c->end_lsn, out);
     }
     if (resume_ && resume_->txid == txn_.xid) resume_->txid.reset();
     return;
@@ -1363,7 +1426,10 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
   const auto source = [&](const TableSchema& t) {
     return Source(t, lsn, nullptr, txn_.commit_time_us, txn_.xid);
   };
-  const auto emit = [&](SourceRecord r) { out.push_back(std::move(r)); };
+  const auto emit = [&](SourceRecord r) {
+    if (txn_counts_.open) CountTransactionEvent(r, lsn);
+    out.push_back(std::move(r));
+  };
   // A delete and its tombstone; `last`: they end the event (not a primary key change).
   const auto delete_events = [&](const TableSchema& t, Struct before, bool last) {
     const nlohmann::json previous = previous_offset();
@@ -1434,6 +1500,114 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
   }
 }
 
+// ---- transaction metadata -----------------------------------------------------------------------
+//
+// As Debezium's PostgreSQL connector: a BEGIN event on <prefix>.transaction when the transaction
+// starts, an END event with the event counts per table when it commits, and a transaction block in
+// each change event. Debezium's id of a PostgreSQL transaction is its txId. Records inside a
+// transaction carry its id and the counts so far in their offsets (Debezium's transaction_id and
+// transaction_data_collection_order_<table> keys). A task restarted inside a transaction resumes
+// it from the committed offset: the server replays the transaction, BEGIN is not emitted again
+// when the committed offset names the transaction, events already committed are skipped and not
+// counted again, and END carries the counts of all the transaction's events.
+
+void PostgresTaskImpl::BeginTransactionMetadata(uint64_t lsn, std::vector<SourceRecord>& out) {
+  txn_counts_ = {};
+  txn_counts_.open = true;
+  const std::string id = std::to_string(txn_.xid);
+  if (txn_resume_ && txn_resume_->value(kTxnIdKey, std::string()) == id) {
+    for (const auto& [key, value] : txn_resume_->items()) {
+      if (key.starts_with(kTxnCountPrefix) && value.is_number_integer()) {
+        txn_counts_.per_collection.emplace_back(key.substr(std::strlen(kTxnCountPrefix)),
+                                                value.get<int64_t>());
+        txn_counts_.total += value.get<int64_t>();
+      }
+    }
+    txn_resume_.reset();
+    return;  // its BEGIN was committed before
+  }
+  // Its offset resumes the whole transaction: no event of it is at or before (lsn, 0).
+  nlohmann::json offset = StreamOffset(lsn, 0);
+  AddTransactionOffset(offset);
+  out.push_back(TransactionEvent("BEGIN", std::move(offset)));
+}
+
+void PostgresTaskImpl::EndTransactionMetadata(uint64_t end_lsn, std::vector<SourceRecord>& out) {
+  // The transaction is complete: its offset resumes after it, as a heartbeat's does.
+  nlohmann::json offset = {{kLsn, end_lsn},       {kLsnProc, end_lsn},
+                           {kLsnCommit, end_lsn}, {kTxId, txn_.xid},
+                           {kTsUsec, txn_.commit_time_us}};
+  SourceRecord r = TransactionEvent("END", std::move(offset));
+  Struct& value = r.value.as_struct();
+  value.put("event_count", txn_counts_.total);
+  Value::Array collections;
+  collections.reserve(txn_counts_.per_collection.size());
+  for (const auto& [name, count] : txn_counts_.per_collection) {
+    Struct c(TransactionCollectionSchema());
+    c.put("data_collection", name);
+    c.put("event_count", count);
+    collections.emplace_back(std::move(c));
+  }
+  value.put("data_collections", std::move(collections));
+  out.push_back(std::move(r));
+  txn_counts_ = {};
+}
+
+void PostgresTaskImpl::CountTransactionEvent(SourceRecord& r, uint64_t lsn) {
+  // Change events (not tombstones, not logical messages) count and get the transaction block.
+  const Field* block = r.value_schema != nullptr ? r.value_schema->field("transaction") : nullptr;
+  if (block != nullptr && !r.value.is_null()) {
+    Struct& env = r.value.as_struct();
+    const Struct& src = env.get("source").as_struct();
+    const std::string collection = src.get_string("schema") + "." + src.get_string("table");
+    auto it = std::find_if(txn_counts_.per_collection.begin(), txn_counts_.per_collection.end(),
+                           [&](const auto& c) { return c.first == collection; });
+    if (it == txn_counts_.per_collection.end()) {
+      it = txn_counts_.per_collection.insert(it, {collection, 0});
+    }
+    ++it->second;
+    ++txn_counts_.total;
+    Struct tx(TransactionBlockSchema());
+    tx.put("id", std::to_string(txn_.xid));
+    tx.put("total_order", txn_counts_.total);
+    tx.put("data_collection_order", it->second);
+    env.put(*block, std::move(tx));
+  }
+  // The record ending the event carries the counts after it; the others repeat an earlier
+  // offset, which has the counts before it.
+  const nlohmann::json& o = r.source_offset;
+  if (o.is_object() && o.value(kLsn, uint64_t{0}) == lsn &&
+      o.value(kEventsAtLsn, int64_t{-1}) == events_at_lsn_) {
+    AddTransactionOffset(r.source_offset);
+  }
+}
+
+void PostgresTaskImpl::AddTransactionOffset(nlohmann::json& offset) const {
+  offset[kTxnIdKey] = std::to_string(txn_.xid);
+  for (const auto& [name, count] : txn_counts_.per_collection) {
+    offset[kTxnCountPrefix + name] = count;
+  }
+}
+
+SourceRecord PostgresTaskImpl::TransactionEvent(const char* status, nlohmann::json offset) const {
+  const std::string id = std::to_string(txn_.xid);
+  SourceRecord r;
+  r.topic = s_.tx_topic;
+  r.key_schema = TransactionKeySchema();
+  Struct key(TransactionKeySchema());
+  key.put("id", id);
+  r.key = std::move(key);
+  r.value_schema = TransactionValueSchema();
+  Struct value(TransactionValueSchema());
+  value.put("status", status);
+  value.put("id", id);
+  value.put("ts_ms", txn_.commit_time_us / 1000);
+  r.value = std::move(value);
+  r.source_partition = partition_;
+  r.source_offset = std::move(offset);
+  return r;
+}
+
 // A logical decoding message (pg_logical_emit_message) as Debezium emits it on <prefix>.message.
 SourceRecord PostgresTaskImpl::MessageEvent(const LogicalMessage& m, uint64_t lsn,
                                             std::optional<uint32_t> txid, int64_t ts_us,
@@ -1443,20 +1617,28 @@ SourceRecord PostgresTaskImpl::MessageEvent(const LogicalMessage& m, uint64_t ls
                                           .version(1)
                                           .field("prefix", Schema::OptionalString())
                                           .build();
-  static const SchemaPtr block_schema = SchemaBuilder::struct_()
-                                            .name("io.debezium.connector.postgresql.Message")
-                                            .version(1)
-                                            .field("prefix", Schema::OptionalString())
-                                            .field("content", Schema::OptionalBytes())
-                                            .build();
-  static const SchemaPtr value_schema = SchemaBuilder::struct_()
-                                            .name("io.debezium.connector.postgresql.MessageValue")
-                                            .version(1)
-                                            .field("op", Schema::String())
-                                            .field("ts_ms", Schema::OptionalInt64())
-                                            .field("source", SourceSchema())
-                                            .field("message", block_schema)
-                                            .build();
+  // The content is encoded per binary.handling.mode: bytes, or a string in the other modes.
+  const auto schemas = [](const SchemaPtr& content) {
+    SchemaPtr block = SchemaBuilder::struct_()
+                          .name("io.debezium.connector.postgresql.Message")
+                          .version(1)
+                          .field("prefix", Schema::OptionalString())
+                          .field("content", content)
+                          .build();
+    SchemaPtr value = SchemaBuilder::struct_()
+                          .name("io.debezium.connector.postgresql.MessageValue")
+                          .version(1)
+                          .field("op", Schema::String())
+                          .field("ts_ms", Schema::OptionalInt64())
+                          .field("source", SourceSchema())
+                          .field("message", block)
+                          .build();
+    return std::pair{block, value};
+  };
+  static const auto bytes_schemas = schemas(Schema::OptionalBytes());
+  static const auto string_schemas = schemas(Schema::OptionalString());
+  const bool as_bytes = s_.mapping.binary == MappingOptions::BinaryMode::kBytes;
+  const auto& [block_schema, value_schema] = as_bytes ? bytes_schemas : string_schemas;
   static const TableSchema no_table = [] {
     TableSchema t;
     t.schema = "";
@@ -1471,7 +1653,12 @@ SourceRecord PostgresTaskImpl::MessageEvent(const LogicalMessage& m, uint64_t ls
   r.key = std::move(key);
   Struct block(block_schema);
   block.put("prefix", m.prefix);
-  block.put("content", Bytes(m.content.begin(), m.content.end()));
+  Bytes content(m.content.begin(), m.content.end());
+  if (as_bytes) {
+    block.put("content", std::move(content));
+  } else {
+    block.put("content", text::EncodeBinary(content, s_.mapping.binary));
+  }
   Struct value(value_schema);
   value.put("op", "m");
   value.put("ts_ms", NowMicros() / 1000);
@@ -1608,6 +1795,7 @@ std::vector<SourceRecord> PostgresTaskImpl::Poll() {
         r.events_at_lsn = o.at(kEventsAtLsn).get<int64_t>();
       }
       resume_ = r;
+      RememberResumePoint(o);
       stream_start_ = std::max(r.lsn_commit, flush_lsn_);
     } else {
       stream_start_ = std::max(stream_start_, flush_lsn_);
@@ -1616,6 +1804,7 @@ std::vector<SourceRecord> PostgresTaskImpl::Poll() {
     repl_.reset();
     sql_.reset();
     relations_.clear();
+    txn_counts_ = {};
     phase_ = Phase::kReconnect;
     reconnect_at_ = Clock::now() + backoff_;
     Log(LogLevel::kWarn,

@@ -13,6 +13,8 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "ck/abi/ck_abi.h"
@@ -136,6 +138,7 @@ TEST_F(PostgresSourceTest, InsertUpdateDeleteMatchDebeziumEventsFieldByField) {
                                            "ts_ns", "transaction"));
   EXPECT_EQ(Op(c), "c");
   EXPECT_TRUE(Env(c).get("before").is_null());
+  EXPECT_TRUE(Env(c).get("transaction").is_null());  // provide.transaction.metadata=false
   const Struct& a = After(c);
   EXPECT_EQ(a.schema()->name(), "it.public.golden.Value");
   EXPECT_TRUE(a.schema()->optional());
@@ -505,6 +508,153 @@ TEST_F(PostgresSourceTest, ClearErrorsForAUserWithoutReplicationAndForWalLevelRe
     EXPECT_THAT(e.what(), HasSubstr("wal_level is replica"));
     EXPECT_THAT(e.what(), HasSubstr("wal_level=logical"));
   }
+}
+
+
+// ---- transaction metadata ----------------------------------------------------------------------
+
+const Struct& TxBlock(const SourceRecord& r) { return Env(r).get("transaction").as_struct(); }
+
+// Asserts `r` is the BEGIN or END event of transaction `id` on it.transaction.
+void ExpectTransactionEvent(const SourceRecord& r, const std::string& status,
+                            const std::string& id) {
+  EXPECT_EQ(r.topic, "it.transaction");
+  ASSERT_NE(r.key_schema, nullptr);
+  EXPECT_EQ(r.key_schema->name(), "io.debezium.connector.common.TransactionMetadataKey");
+  EXPECT_EQ(r.key.as_struct().get_string("id"), id);
+  ASSERT_NE(r.value_schema, nullptr);
+  EXPECT_EQ(r.value_schema->name(), "io.debezium.connector.common.TransactionMetadataValue");
+  std::vector<std::string> fields;
+  for (const Field& f : r.value_schema->fields()) fields.push_back(f.name);
+  EXPECT_THAT(fields, ElementsAre("status", "id", "event_count", "data_collections", "ts_ms"));
+  EXPECT_EQ(r.value.as_struct().get_string("status"), status);
+  EXPECT_EQ(r.value.as_struct().get_string("id"), id);
+}
+
+// The END event's data_collections as (name, count) pairs.
+std::vector<std::pair<std::string, int64_t>> Collections(const SourceRecord& end) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (const Value& c : end.value.as_struct().get_array("data_collections")) {
+    out.emplace_back(c.as_struct().get_string("data_collection"),
+                     c.as_struct().get_int64("event_count"));
+  }
+  return out;
+}
+
+TEST_F(PostgresSourceTest, TransactionMetadataBeginEndAndTransactionBlocks) {
+  pg_->Execute("CREATE TABLE tx_a (id int PRIMARY KEY, v text)");
+  pg_->Execute("CREATE TABLE tx_b (id int PRIMARY KEY)");
+  ConfigMap config = Config("txmeta", "public\\.tx_.*", "no_data");
+  config["provide.transaction.metadata"] = "true";
+  auto task = StartTask(config);
+  pg_->Execute(
+      "BEGIN; INSERT INTO tx_a VALUES (1, 'x'); INSERT INTO tx_b VALUES (1); UPDATE tx_a SET v = "
+      "'y' WHERE id = 1; DELETE FROM tx_b WHERE id = 1; COMMIT");
+  pg_->Execute("INSERT INTO tx_b VALUES (2)");
+  // BEGIN, c, c, u, d, tombstone, END; BEGIN, c, END.
+  const std::vector<SourceRecord> r = PollN(*task, 10);
+  ASSERT_EQ(r.size(), 10u);
+  const std::string id = std::to_string(Src(r[1]).get_int64("txId"));
+  ExpectTransactionEvent(r[0], "BEGIN", id);
+  const Struct& begin = r[0].value.as_struct();
+  EXPECT_TRUE(begin.get("event_count").is_null());
+  EXPECT_TRUE(begin.get("data_collections").is_null());
+  EXPECT_EQ(begin.get_int64("ts_ms"), Src(r[1]).get_int64("ts_ms"));  // the commit time
+  EXPECT_LE(r[0].source_offset.at("lsn").get<uint64_t>(), Src(r[1]).get_int64("lsn"));
+
+  const SchemaPtr& block_schema = r[1].value_schema->field("transaction")->schema;
+  EXPECT_EQ(block_schema->name(), "event.block");
+  EXPECT_EQ(block_schema->version(), 1);
+  EXPECT_TRUE(block_schema->optional());
+  const std::vector<std::tuple<size_t, std::string, int64_t, int64_t>> blocks = {
+      {1, "c", 1, 1}, {2, "c", 2, 1}, {3, "u", 3, 2}, {4, "d", 4, 2}};
+  for (const auto& [i, op, total, per_table] : blocks) {
+    EXPECT_EQ(Op(r[i]), op) << i;
+    EXPECT_EQ(TxBlock(r[i]).get_string("id"), id) << i;
+    EXPECT_EQ(TxBlock(r[i]).get_int64("total_order"), total) << i;
+    EXPECT_EQ(TxBlock(r[i]).get_int64("data_collection_order"), per_table) << i;
+    EXPECT_EQ(r[i].source_offset.at("transaction_id"), id) << i;
+  }
+  EXPECT_TRUE(r[5].value.is_null());  // the tombstone is not an event of the transaction
+  EXPECT_EQ(r[5].source_offset.at("transaction_data_collection_order_public.tx_b"), 2);
+  EXPECT_EQ(r[5].source_offset.at("transaction_data_collection_order_public.tx_a"), 2);
+
+  ExpectTransactionEvent(r[6], "END", id);
+  EXPECT_EQ(r[6].value.as_struct().get_int64("event_count"), 4);
+  EXPECT_EQ(r[6].value.as_struct().get_int64("ts_ms"), Src(r[1]).get_int64("ts_ms"));
+  using Pairs = std::vector<std::pair<std::string, int64_t>>;
+  EXPECT_EQ(Collections(r[6]), (Pairs{{"public.tx_a", 2}, {"public.tx_b", 2}}));
+  EXPECT_FALSE(r[6].source_offset.contains("transaction_id"));
+  EXPECT_EQ(r[6].source_offset.at("lsn_commit"), r[6].source_offset.at("lsn"));
+
+  const std::string second = std::to_string(Src(r[8]).get_int64("txId"));
+  EXPECT_NE(second, id);
+  ExpectTransactionEvent(r[7], "BEGIN", second);
+  EXPECT_EQ(TxBlock(r[8]).get_int64("total_order"), 1);
+  ExpectTransactionEvent(r[9], "END", second);
+  EXPECT_EQ(Collections(r[9]), (Pairs{{"public.tx_b", 1}}));
+  task->Stop();
+}
+
+TEST_F(PostgresSourceTest, TransactionMetadataSurvivesRestartsWithoutRepeatsOrMiscounts) {
+  pg_->Execute("CREATE TABLE txr (id int PRIMARY KEY)");
+  ConfigMap config = Config("txr", "public\\.txr", "no_data");
+  config["provide.transaction.metadata"] = "true";
+  auto task = StartTask(config);
+  std::string statements = "BEGIN;";
+  for (int i = 1; i <= 6; ++i) statements += " INSERT INTO txr VALUES (" + std::to_string(i) + ");";
+  pg_->Execute(statements + " COMMIT");
+  const auto ids_and_orders = [](const std::vector<SourceRecord>& records) {
+    std::vector<std::pair<int32_t, int64_t>> out;
+    for (const auto& r : records) {
+      if (r.topic == "it.public.txr") {
+        out.emplace_back(After(r).get_int32("id"), TxBlock(r).get_int64("total_order"));
+      }
+    }
+    return out;
+  };
+  using Pairs = std::vector<std::pair<int32_t, int64_t>>;
+
+  // The BEGIN is committed, nothing else: the events come again, the BEGIN does not.
+  std::vector<SourceRecord> first = PollN(*task, 8, /*commit=*/false);
+  ASSERT_EQ(first.size(), 8u);
+  const std::string id = first[0].key.as_struct().get_string("id");
+  host_.SetOffset(first[0].source_partition, first[0].source_offset);
+  task->Commit();
+  task.reset();
+  task = StartTask(config);
+  std::vector<SourceRecord> second = PollN(*task, 7, /*commit=*/false);
+  ASSERT_EQ(second.size(), 7u);
+  EXPECT_EQ(ids_and_orders(second), (Pairs{{1, 1}, {2, 2}, {3, 3}, {4, 4}, {5, 5}, {6, 6}}));
+  ExpectTransactionEvent(second[6], "END", id);
+  EXPECT_EQ(second[6].value.as_struct().get_int64("event_count"), 6);
+
+  // Committed up to the third insert: the rest, numbered on, and END counting all six.
+  host_.SetOffset(second[2].source_partition, second[2].source_offset);
+  task->Commit();
+  task.reset();
+  task = StartTask(config);
+  std::vector<SourceRecord> third = PollN(*task, 4, /*commit=*/false);
+  ASSERT_EQ(third.size(), 4u);
+  EXPECT_EQ(ids_and_orders(third), (Pairs{{4, 4}, {5, 5}, {6, 6}}));
+  ExpectTransactionEvent(third[3], "END", id);
+  EXPECT_EQ(third[3].value.as_struct().get_int64("event_count"), 6);
+  EXPECT_EQ(Collections(third[3]),
+            (std::vector<std::pair<std::string, int64_t>>{{"public.txr", 6}}));
+
+  // Committed through END: nothing of the transaction again; the next one as usual.
+  host_.SetOffset(third[3].source_partition, third[3].source_offset);
+  task->Commit();
+  task.reset();
+  task = StartTask(config);
+  pg_->Execute("INSERT INTO txr VALUES (7)");
+  std::vector<SourceRecord> fourth = PollN(*task, 3);
+  ASSERT_EQ(fourth.size(), 3u);
+  EXPECT_EQ(fourth[0].value.as_struct().get_string("status"), "BEGIN");
+  EXPECT_NE(fourth[0].key.as_struct().get_string("id"), id);
+  EXPECT_EQ(ids_and_orders(fourth), (Pairs{{7, 1}}));
+  EXPECT_EQ(fourth[2].value.as_struct().get_string("status"), "END");
+  task->Stop();
 }
 
 // Last: it crashes the shared server.
