@@ -264,9 +264,18 @@ TEST(ValueMappingTest, BitsPointsHstoreLtreeTsvector) {
 
   const ColumnConverter json = Make(90004);
   EXPECT_EQ(json.schema()->name(), "io.debezium.data.Json");
-  // java.util.HashMap order: "b" (98) before "c" (99) before "aa" (3104 -> bucket 0).
-  EXPECT_EQ(json.FromText("\"c\"=>\"3\", \"aa\"=>NULL, \"b\"=>\"q\\\"\""),
-            Value("{\"aa\":null,\"b\":\"q\\\"\",\"c\":\"3\"}"));
+  // java.util.HashMap's order (bucket = hash & 15, then insertion): p (112 -> 0), b (98 -> 2),
+  // z (122 -> 10), k (107 -> 11); escapes as Jackson writes them.
+  EXPECT_EQ(json.FromText("\"b\"=>\"q\\\"\", \"k\"=>NULL, \"p\"=>\"3\", \"z\"=>\"\\\\\""),
+            Value("{\"p\":\"3\",\"b\":\"q\\\"\",\"z\":\"\\\\\",\"k\":null}"));
+  // 13 entries: capacity 32, where Q (81) leaves bucket 1 for bucket 17.
+  std::string thirteen = "\"Q\"=>\"\"";
+  std::string expected = "{";
+  for (char k = 'a'; k <= 'l'; ++k) {
+    thirteen += std::string(", \"") + k + "\"=>\"\"";
+    expected += std::string("\"") + k + "\":\"\",";
+  }
+  EXPECT_EQ(json.FromText(thirteen), Value(expected + "\"Q\":\"\"}"));
   MappingOptions map;
   map.hstore = MappingOptions::HstoreMode::kMap;
   const ColumnConverter m = Make(90004, -1, true, map);
