@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -131,8 +132,19 @@ std::string FormatRanges(const std::vector<int64_t>& numbers, std::size_t max_ra
 }
 
 KafkaCluster& ConformanceKafka() {
-  static std::unique_ptr<KafkaCluster> kafka = KafkaCluster::Start();
+  // A proxied listener forces a local broker: ask for one only when no cluster is named.
+  static std::unique_ptr<KafkaCluster> kafka = [] {
+    const char* named = std::getenv("CK_TEST_KAFKA_BOOTSTRAP");
+    return KafkaCluster::Start({.proxied_listener = named == nullptr || *named == '\0'});
+  }();
   return *kafka;
+}
+
+KafkaCluster& FaultableConformanceKafka() {
+  KafkaCluster& shared = ConformanceKafka();
+  if (shared.proxy() != nullptr) return shared;
+  static std::unique_ptr<KafkaCluster> own = KafkaCluster::Start({.proxied_listener = true});
+  return *own;
 }
 
 int64_t TopicSize(KafkaCluster& kafka, const std::string& topic) {
