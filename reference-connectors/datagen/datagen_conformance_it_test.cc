@@ -66,4 +66,7 @@ class DatagenAdapter {
 
 namespace ck::testkit {
 INSTANTIATE_TYPED_TEST_SUITE_P(Datagen, SourceConformanceTest, ::testing::Types<DatagenAdapter>);
+// Datagen generates its records and reads from no system: the source-system suite does not apply.
+INSTANTIATE_TYPED_TEST_SUITE_P(Datagen, SourceKafkaFaultConformanceTest,
+                               ::testing::Types<DatagenAdapter>);
 }  // namespace ck::testkit

@@ -72,4 +72,7 @@ class FileStreamSourceAdapter {
 namespace ck::testkit {
 INSTANTIATE_TYPED_TEST_SUITE_P(FileStreamSource, SourceConformanceTest,
                                ::testing::Types<FileStreamSourceAdapter>);
+// A file has no system to restart or cut off: the source-system suite does not apply.
+INSTANTIATE_TYPED_TEST_SUITE_P(FileStreamSource, SourceKafkaFaultConformanceTest,
+                               ::testing::Types<FileStreamSourceAdapter>);
 }  // namespace ck::testkit

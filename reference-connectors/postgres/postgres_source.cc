@@ -67,6 +67,10 @@ constexpr char kDecimalMode[] = "decimal.handling.mode";
 constexpr char kTimeMode[] = "time.precision.mode";
 constexpr char kBinaryMode[] = "binary.handling.mode";
 constexpr char kIntervalMode[] = "interval.handling.mode";
+constexpr char kHstoreMode[] = "hstore.handling.mode";
+constexpr char kMoneyDigits[] = "money.fraction.digits";
+constexpr char kTxMetadata[] = "provide.transaction.metadata";
+constexpr char kTxTopic[] = "topic.transaction";
 
 constexpr char kLsn[] = "lsn";
 constexpr char kLsnProc[] = "lsn_proc";
@@ -77,6 +81,8 @@ constexpr char kEventsAtLsn[] = "lsn_events_processed";
 constexpr char kSnapshot[] = "snapshot";
 constexpr char kLastSnapshotRecord[] = "last_snapshot_record";
 constexpr char kSnapshotCompleted[] = "snapshot_completed";
+constexpr char kTxnIdKey[] = "transaction_id";
+constexpr char kTxnCountPrefix[] = "transaction_data_collection_order_";
 
 constexpr char kSnapshotAllowed[] =
     "true,first,first_in_data_collection,last_in_data_collection,last,false,incremental";
@@ -86,7 +92,6 @@ constexpr const char* kUnsupportedKeys[] = {
     "column.include.list",
     "column.exclude.list",
     "message.key.columns",
-    "provide.transaction.metadata",
     "snapshot.select.statement.overrides",
     "snapshot.include.collection.list",
     "signal.data.collection",
@@ -94,7 +99,6 @@ constexpr const char* kUnsupportedKeys[] = {
     "heartbeat.action.query",
     "column.propagate.source.type",
     "datatype.propagate.source.type",
-    "hstore.handling.mode",
     "include.unknown.datatypes",
     "publish.via.partition.root",
     "converters",
@@ -105,7 +109,6 @@ constexpr const char* kUnsupportedKeys[] = {
     "schema.name.adjustment.mode",
     "field.name.adjustment.mode",
     "unavailable.value.placeholder",
-    "money.fraction.digits",
     "slot.stream.params",
     "slot.failover",
     "database.sslmode",
@@ -114,13 +117,46 @@ constexpr const char* kUnsupportedKeys[] = {
     "lsn.flush.mode",
 };
 
-// Keys whose only supported value is Debezium's default.
-constexpr std::pair<const char*, const char*> kDefaultOnly[] = {
-    {kDecimalMode, "precise"},
-    {kTimeMode, "adaptive"},
-    {kBinaryMode, "bytes"},
-    {kIntervalMode, "numeric"},
+// Debezium's value handling modes: key, accepted values (the first is the default), meaning.
+struct HandlingMode {
+  const char* key;
+  std::vector<std::string> values;
+  const char* doc;
 };
+const std::vector<HandlingMode>& HandlingModes() {
+  static const std::vector<HandlingMode> modes = {
+      {kDecimalMode,
+       {"precise", "double", "string"},
+       "numeric and money: precise (Decimal, VariableScaleDecimal without a scale), double "
+       "(FLOAT64) or string."},
+      {kTimeMode,
+       {"adaptive", "adaptive_time_microseconds", "connect"},
+       "adaptive: time/timestamp(p<=3) in milliseconds, else microseconds; "
+       "adaptive_time_microseconds: times always in microseconds; connect: Kafka Connect's "
+       "Date, Time and Timestamp (milliseconds)."},
+      {kBinaryMode,
+       {"bytes", "base64", "base64-url-safe", "hex"},
+       "bytea as BYTES or as a base64, URL-safe base64 or hex string."},
+      {kIntervalMode,
+       {"numeric", "string"},
+       "interval as io.debezium.time.MicroDuration (microseconds) or io.debezium.time.Interval "
+       "(ISO 8601 string)."},
+      {kHstoreMode,
+       {"json", "map"},
+       "hstore as an io.debezium.data.Json string or a MAP<STRING, STRING>."},
+  };
+  return modes;
+}
+
+template <typename Mode>
+Mode ModeOf(const std::string& key, const std::string& value) {
+  for (const HandlingMode& m : HandlingModes()) {
+    if (key != m.key) continue;
+    const auto it = std::find(m.values.begin(), m.values.end(), value);
+    if (it != m.values.end()) return static_cast<Mode>(it - m.values.begin());
+  }
+  throw ConfigError(key, value, "not a known mode");  // ruled out by the validators
+}
 
 ConfigDef MakeConfigDef() {
   ConfigDef d;
@@ -210,13 +246,26 @@ ConfigDef MakeConfigDef() {
           .doc("Milliseconds between heartbeat records on __debezium-heartbeat.<prefix>, which "
                "let offsets and the slot advance while captured tables are idle. 0 = off."));
   str(kHeartbeatPrefix, "__debezium-heartbeat", Importance::kLow, "Prefix of the heartbeat topic.");
-  for (const auto& [key, value] : kDefaultOnly) {
-    d.define(ConfigDef::Key(key, ConfigType::kString)
-                 .default_value(std::string(value))
-                 .validator(ValidString::In({value}))
+  for (const HandlingMode& m : HandlingModes()) {
+    d.define(ConfigDef::Key(m.key, ConfigType::kString)
+                 .default_value(m.values.front())
+                 .validator(ValidString::In(m.values))
                  .importance(Importance::kLow)
-                 .doc(std::string("Only Debezium's default, ") + value + ", is supported."));
+                 .doc(m.doc));
   }
+  d.define(ConfigDef::Key(kMoneyDigits, ConfigType::kInt)
+               .default_value(2)
+               .validator(Range::Between(0, 1000))
+               .importance(Importance::kLow)
+               .doc("Scale of money values in precise decimal.handling.mode."));
+  d.define(ConfigDef::Key(kTxMetadata, ConfigType::kBoolean)
+               .default_value(false)
+               .importance(Importance::kLow)
+               .doc("Whether BEGIN and END events go to <prefix>.<topic.transaction> and each "
+                    "change event carries its transaction block (id, total_order, "
+                    "data_collection_order)."));
+  str(kTxTopic, "transaction", Importance::kLow,
+      "Suffix of the transaction metadata topic, <topic.prefix>.<topic.transaction>.");
   return d;
 }
 
@@ -347,6 +396,9 @@ struct Settings {
   bool slot_drop = false;
   int64_t heartbeat_ms = 0;
   std::string heartbeat_topic;
+  MappingOptions mapping;
+  bool tx_metadata = false;
+  std::string tx_topic;
 
   bool Captured(const std::string& schema, const std::string& table) const {
     if (schema == "pg_catalog" || schema == "information_schema") return false;
@@ -393,6 +445,15 @@ Settings ParseSettings(const ConfigMap& props) {
   s.slot_drop = std::get<bool>(parsed.at(kSlotDrop));
   s.heartbeat_ms = std::get<int64_t>(parsed.at(kHeartbeatInterval));
   s.heartbeat_topic = get_str(kHeartbeatPrefix) + "." + s.prefix;
+  using M = MappingOptions;
+  s.mapping.decimal = ModeOf<M::DecimalMode>(kDecimalMode, get_str(kDecimalMode));
+  s.mapping.time = ModeOf<M::TimeMode>(kTimeMode, get_str(kTimeMode));
+  s.mapping.binary = ModeOf<M::BinaryMode>(kBinaryMode, get_str(kBinaryMode));
+  s.mapping.interval = ModeOf<M::IntervalMode>(kIntervalMode, get_str(kIntervalMode));
+  s.mapping.hstore = ModeOf<M::HstoreMode>(kHstoreMode, get_str(kHstoreMode));
+  s.mapping.money_fraction_digits = std::get<int32_t>(parsed.at(kMoneyDigits));
+  s.tx_metadata = std::get<bool>(parsed.at(kTxMetadata));
+  s.tx_topic = s.prefix + "." + get_str(kTxTopic);
   return s;
 }
 
@@ -436,7 +497,7 @@ class PgConnection {
     // Values are parsed from text in these settings (value_mapping.h).
     const std::string options =
         "-c DateStyle=ISO -c TimeZone=UTC -c IntervalStyle=iso_8601 -c extra_float_digits=3 "
-        "-c bytea_output=hex";
+        "-c bytea_output=hex -c lc_monetary=C";
     const std::string port = std::to_string(s.port);
     std::vector<const char*> keys = {
         "host", "port", "user", "dbname", "options", "application_name", "connect_timeout"};
@@ -554,6 +615,42 @@ SchemaPtr TransactionBlockSchema() {
   return schema;
 }
 
+// Debezium's transaction metadata topic schemas (io.debezium.schema.SchemaFactory).
+SchemaPtr TransactionKeySchema() {
+  static const SchemaPtr schema = SchemaBuilder::struct_()
+                                      .name("io.debezium.connector.common.TransactionMetadataKey")
+                                      .version(1)
+                                      .field("id", Schema::String())
+                                      .build();
+  return schema;
+}
+
+SchemaPtr TransactionCollectionSchema() {
+  static const SchemaPtr schema = SchemaBuilder::struct_()
+                                      .optional()
+                                      .name("event.collection")
+                                      .version(1)
+                                      .field("data_collection", Schema::String())
+                                      .field("event_count", Schema::Int64())
+                                      .build();
+  return schema;
+}
+
+SchemaPtr TransactionValueSchema() {
+  static const SchemaPtr schema =
+      SchemaBuilder::struct_()
+          .name("io.debezium.connector.common.TransactionMetadataValue")
+          .version(1)
+          .field("status", Schema::String())
+          .field("id", Schema::String())
+          .field("event_count", Schema::OptionalInt64())
+          .field("data_collections",
+                 SchemaBuilder::array(TransactionCollectionSchema()).optional().build())
+          .field("ts_ms", Schema::Int64())
+          .build();
+  return schema;
+}
+
 struct ColumnInfo {
   std::string name;
   uint32_t type_oid = 0;
@@ -616,7 +713,8 @@ std::shared_ptr<TableSchema> BuildTableSchema(const std::string& prefix, const s
                                               const std::string& table,
                                               const std::vector<ColumnInfo>& columns,
                                               const std::vector<std::string>& primary_key,
-                                              const TypeLookup& lookup, bool captured) {
+                                              const TypeLookup& lookup, bool captured,
+                                              const MappingOptions& mapping) {
   auto t = std::make_shared<TableSchema>();
   t->schema = schema;
   t->table = table;
@@ -626,8 +724,8 @@ std::shared_ptr<TableSchema> BuildTableSchema(const std::string& prefix, const s
   SchemaBuilder value = SchemaBuilder::struct_().name(base + ".Value").optional();
   SchemaBuilder key = SchemaBuilder::struct_().name(base + ".Key");
   for (const ColumnInfo& c : columns) {
-    TableSchema::Column col{c.name,
-                            ColumnConverter::Create(c.type_oid, c.type_mod, lookup, !c.not_null)};
+    TableSchema::Column col{
+        c.name, ColumnConverter::Create(c.type_oid, c.type_mod, lookup, !c.not_null, mapping)};
     if (col.converter) value.field(c.name, col.converter->schema());
     t->columns.push_back(std::move(col));
   }
@@ -731,6 +829,12 @@ class PostgresTaskImpl {
                             int64_t ts_us, nlohmann::json offset) const;
   SourceRecord Change(const TableSchema& t, const char* op, Value before, Value after,
                       Struct source, nlohmann::json offset) const;
+  void BeginTransactionMetadata(uint64_t lsn, std::vector<SourceRecord>& out);
+  void EndTransactionMetadata(uint64_t end_lsn, std::vector<SourceRecord>& out);
+  void CountTransactionEvent(SourceRecord& r, uint64_t lsn);
+  void AddTransactionOffset(nlohmann::json& offset) const;
+  SourceRecord TransactionEvent(const char* status, nlohmann::json offset) const;
+  void RememberResumePoint(const nlohmann::json& offset);
   nlohmann::json StreamOffset(uint64_t lsn, int64_t events) const;
   void Log(LogLevel level, const std::string& message) const { context_.log(level, message); }
 
@@ -777,6 +881,16 @@ class PostgresTaskImpl {
   Clock::time_point next_heartbeat_{};
   Clock::time_point reconnect_at_{};
   std::chrono::milliseconds backoff_{100};
+
+  // Transaction metadata (provide.transaction.metadata=true): the open transaction's event counts
+  // and the offset of an interrupted transaction to take them up from.
+  struct TransactionCounts {
+    bool open = false;  // a BEGIN was emitted (or restored) for the current transaction
+    int64_t total = 0;
+    std::vector<std::pair<std::string, int64_t>> per_collection;  // in first-event order
+  };
+  TransactionCounts txn_counts_;
+  std::optional<nlohmann::json> txn_resume_;
 };
 
 void PostgresTaskImpl::ReadOffset() {
@@ -801,6 +915,15 @@ void PostgresTaskImpl::ReadOffset() {
     r.events_at_lsn = o.value(kEventsAtLsn, int64_t{1});
   }
   resume_ = r;
+  if (!o.contains(kSnapshot)) RememberResumePoint(o);
+}
+
+// A streaming offset the task resumes from: the records that do not end their event repeat it,
+// and an interrupted transaction's metadata is taken up from it.
+void PostgresTaskImpl::RememberResumePoint(const nlohmann::json& offset) {
+  returned_offset_ = offset;
+  txn_resume_.reset();
+  if (offset.contains(kTxnIdKey)) txn_resume_ = offset;
 }
 
 void PostgresTaskImpl::Connect(bool first) {
@@ -1042,8 +1165,8 @@ std::shared_ptr<TableSchema> PostgresTaskImpl::LoadTable(
   key.reserve(static_cast<size_t>(PQntuples(pk.get())));
   for (int i = 0; i < PQntuples(pk.get()); ++i) key.push_back(Cell(pk.get(), i, 0));
   const TypeLookup lookup = [this](uint32_t oid) { return LookupType(oid); };
-  auto t =
-      BuildTableSchema(s_.prefix, schema, table, columns, key, lookup, s_.Captured(schema, table));
+  auto t = BuildTableSchema(s_.prefix, schema, table, columns, key, lookup,
+                            s_.Captured(schema, table), s_.mapping);
   for (const auto& c : t->columns) {
     if (!c.converter && t->captured) {
       Log(LogLevel::kWarn, "Column " + schema + "." + table + "." + c.name +
@@ -1244,6 +1367,7 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
     event_lsn_ = 0;
     events_at_lsn_ = 0;
     skip_txn_ = resume_ && b->final_lsn < resume_->lsn_commit;
+    if (s_.tx_metadata && !skip_txn_) BeginTransactionMetadata(lsn, out);
     return;
   }
   if (auto* c = std::get_if<CommitMessage>(&message)) {
@@ -1252,6 +1376,7 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
       last_commit_end_ = c->end_lsn;
       last_xid_ = txn_.xid;
       last_ts_us_ = txn_.commit_time_us;
+      if (txn_counts_.open) EndTransactionMetadata(c->end_lsn, out);
     }
     if (resume_ && resume_->txid == txn_.xid) resume_->txid.reset();
     return;
@@ -1301,7 +1426,10 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
   const auto source = [&](const TableSchema& t) {
     return Source(t, lsn, nullptr, txn_.commit_time_us, txn_.xid);
   };
-  const auto emit = [&](SourceRecord r) { out.push_back(std::move(r)); };
+  const auto emit = [&](SourceRecord r) {
+    if (txn_counts_.open) CountTransactionEvent(r, lsn);
+    out.push_back(std::move(r));
+  };
   // A delete and its tombstone; `last`: they end the event (not a primary key change).
   const auto delete_events = [&](const TableSchema& t, Struct before, bool last) {
     const nlohmann::json previous = previous_offset();
@@ -1372,6 +1500,114 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
   }
 }
 
+// ---- transaction metadata -----------------------------------------------------------------------
+//
+// As Debezium's PostgreSQL connector: a BEGIN event on <prefix>.transaction when the transaction
+// starts, an END event with the event counts per table when it commits, and a transaction block in
+// each change event. Debezium's id of a PostgreSQL transaction is its txId. Records inside a
+// transaction carry its id and the counts so far in their offsets (Debezium's transaction_id and
+// transaction_data_collection_order_<table> keys). A task restarted inside a transaction resumes
+// it from the committed offset: the server replays the transaction, BEGIN is not emitted again
+// when the committed offset names the transaction, events already committed are skipped and not
+// counted again, and END carries the counts of all the transaction's events.
+
+void PostgresTaskImpl::BeginTransactionMetadata(uint64_t lsn, std::vector<SourceRecord>& out) {
+  txn_counts_ = {};
+  txn_counts_.open = true;
+  const std::string id = std::to_string(txn_.xid);
+  if (txn_resume_ && txn_resume_->value(kTxnIdKey, std::string()) == id) {
+    for (const auto& [key, value] : txn_resume_->items()) {
+      if (key.starts_with(kTxnCountPrefix) && value.is_number_integer()) {
+        txn_counts_.per_collection.emplace_back(key.substr(std::strlen(kTxnCountPrefix)),
+                                                value.get<int64_t>());
+        txn_counts_.total += value.get<int64_t>();
+      }
+    }
+    txn_resume_.reset();
+    return;  // its BEGIN was committed before
+  }
+  // Its offset resumes the whole transaction: no event of it is at or before (lsn, 0).
+  nlohmann::json offset = StreamOffset(lsn, 0);
+  AddTransactionOffset(offset);
+  out.push_back(TransactionEvent("BEGIN", std::move(offset)));
+}
+
+void PostgresTaskImpl::EndTransactionMetadata(uint64_t end_lsn, std::vector<SourceRecord>& out) {
+  // The transaction is complete: its offset resumes after it, as a heartbeat's does.
+  nlohmann::json offset = {{kLsn, end_lsn},       {kLsnProc, end_lsn},
+                           {kLsnCommit, end_lsn}, {kTxId, txn_.xid},
+                           {kTsUsec, txn_.commit_time_us}};
+  SourceRecord r = TransactionEvent("END", std::move(offset));
+  Struct& value = r.value.as_struct();
+  value.put("event_count", txn_counts_.total);
+  Value::Array collections;
+  collections.reserve(txn_counts_.per_collection.size());
+  for (const auto& [name, count] : txn_counts_.per_collection) {
+    Struct c(TransactionCollectionSchema());
+    c.put("data_collection", name);
+    c.put("event_count", count);
+    collections.emplace_back(std::move(c));
+  }
+  value.put("data_collections", std::move(collections));
+  out.push_back(std::move(r));
+  txn_counts_ = {};
+}
+
+void PostgresTaskImpl::CountTransactionEvent(SourceRecord& r, uint64_t lsn) {
+  // Change events (not tombstones, not logical messages) count and get the transaction block.
+  const Field* block = r.value_schema != nullptr ? r.value_schema->field("transaction") : nullptr;
+  if (block != nullptr && !r.value.is_null()) {
+    Struct& env = r.value.as_struct();
+    const Struct& src = env.get("source").as_struct();
+    const std::string collection = src.get_string("schema") + "." + src.get_string("table");
+    auto it = std::find_if(txn_counts_.per_collection.begin(), txn_counts_.per_collection.end(),
+                           [&](const auto& c) { return c.first == collection; });
+    if (it == txn_counts_.per_collection.end()) {
+      it = txn_counts_.per_collection.insert(it, {collection, 0});
+    }
+    ++it->second;
+    ++txn_counts_.total;
+    Struct tx(TransactionBlockSchema());
+    tx.put("id", std::to_string(txn_.xid));
+    tx.put("total_order", txn_counts_.total);
+    tx.put("data_collection_order", it->second);
+    env.put(*block, std::move(tx));
+  }
+  // The record ending the event carries the counts after it; the others repeat an earlier
+  // offset, which has the counts before it.
+  const nlohmann::json& o = r.source_offset;
+  if (o.is_object() && o.value(kLsn, uint64_t{0}) == lsn &&
+      o.value(kEventsAtLsn, int64_t{-1}) == events_at_lsn_) {
+    AddTransactionOffset(r.source_offset);
+  }
+}
+
+void PostgresTaskImpl::AddTransactionOffset(nlohmann::json& offset) const {
+  offset[kTxnIdKey] = std::to_string(txn_.xid);
+  for (const auto& [name, count] : txn_counts_.per_collection) {
+    offset[kTxnCountPrefix + name] = count;
+  }
+}
+
+SourceRecord PostgresTaskImpl::TransactionEvent(const char* status, nlohmann::json offset) const {
+  const std::string id = std::to_string(txn_.xid);
+  SourceRecord r;
+  r.topic = s_.tx_topic;
+  r.key_schema = TransactionKeySchema();
+  Struct key(TransactionKeySchema());
+  key.put("id", id);
+  r.key = std::move(key);
+  r.value_schema = TransactionValueSchema();
+  Struct value(TransactionValueSchema());
+  value.put("status", status);
+  value.put("id", id);
+  value.put("ts_ms", txn_.commit_time_us / 1000);
+  r.value = std::move(value);
+  r.source_partition = partition_;
+  r.source_offset = std::move(offset);
+  return r;
+}
+
 // A logical decoding message (pg_logical_emit_message) as Debezium emits it on <prefix>.message.
 SourceRecord PostgresTaskImpl::MessageEvent(const LogicalMessage& m, uint64_t lsn,
                                             std::optional<uint32_t> txid, int64_t ts_us,
@@ -1381,20 +1617,28 @@ SourceRecord PostgresTaskImpl::MessageEvent(const LogicalMessage& m, uint64_t ls
                                           .version(1)
                                           .field("prefix", Schema::OptionalString())
                                           .build();
-  static const SchemaPtr block_schema = SchemaBuilder::struct_()
-                                            .name("io.debezium.connector.postgresql.Message")
-                                            .version(1)
-                                            .field("prefix", Schema::OptionalString())
-                                            .field("content", Schema::OptionalBytes())
-                                            .build();
-  static const SchemaPtr value_schema = SchemaBuilder::struct_()
-                                            .name("io.debezium.connector.postgresql.MessageValue")
-                                            .version(1)
-                                            .field("op", Schema::String())
-                                            .field("ts_ms", Schema::OptionalInt64())
-                                            .field("source", SourceSchema())
-                                            .field("message", block_schema)
-                                            .build();
+  // The content is encoded per binary.handling.mode: bytes, or a string in the other modes.
+  const auto schemas = [](const SchemaPtr& content) {
+    SchemaPtr block = SchemaBuilder::struct_()
+                          .name("io.debezium.connector.postgresql.Message")
+                          .version(1)
+                          .field("prefix", Schema::OptionalString())
+                          .field("content", content)
+                          .build();
+    SchemaPtr value = SchemaBuilder::struct_()
+                          .name("io.debezium.connector.postgresql.MessageValue")
+                          .version(1)
+                          .field("op", Schema::String())
+                          .field("ts_ms", Schema::OptionalInt64())
+                          .field("source", SourceSchema())
+                          .field("message", block)
+                          .build();
+    return std::pair{block, value};
+  };
+  static const auto bytes_schemas = schemas(Schema::OptionalBytes());
+  static const auto string_schemas = schemas(Schema::OptionalString());
+  const bool as_bytes = s_.mapping.binary == MappingOptions::BinaryMode::kBytes;
+  const auto& [block_schema, value_schema] = as_bytes ? bytes_schemas : string_schemas;
   static const TableSchema no_table = [] {
     TableSchema t;
     t.schema = "";
@@ -1409,7 +1653,12 @@ SourceRecord PostgresTaskImpl::MessageEvent(const LogicalMessage& m, uint64_t ls
   r.key = std::move(key);
   Struct block(block_schema);
   block.put("prefix", m.prefix);
-  block.put("content", Bytes(m.content.begin(), m.content.end()));
+  Bytes content(m.content.begin(), m.content.end());
+  if (as_bytes) {
+    block.put("content", std::move(content));
+  } else {
+    block.put("content", text::EncodeBinary(content, s_.mapping.binary));
+  }
   Struct value(value_schema);
   value.put("op", "m");
   value.put("ts_ms", NowMicros() / 1000);
@@ -1546,6 +1795,7 @@ std::vector<SourceRecord> PostgresTaskImpl::Poll() {
         r.events_at_lsn = o.at(kEventsAtLsn).get<int64_t>();
       }
       resume_ = r;
+      RememberResumePoint(o);
       stream_start_ = std::max(r.lsn_commit, flush_lsn_);
     } else {
       stream_start_ = std::max(stream_start_, flush_lsn_);
@@ -1554,6 +1804,7 @@ std::vector<SourceRecord> PostgresTaskImpl::Poll() {
     repl_.reset();
     sql_.reset();
     relations_.clear();
+    txn_counts_ = {};
     phase_ = Phase::kReconnect;
     reconnect_at_ = Clock::now() + backoff_;
     Log(LogLevel::kWarn,

@@ -8,11 +8,16 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstring>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "ck/abi/ck_abi.h"
@@ -139,6 +144,7 @@ TEST_F(PostgresSourceTest, InsertUpdateDeleteMatchDebeziumEventsFieldByField) {
                                            "ts_ns", "transaction"));
   EXPECT_EQ(Op(c), "c");
   EXPECT_TRUE(Env(c).get("before").is_null());
+  EXPECT_TRUE(Env(c).get("transaction").is_null());  // provide.transaction.metadata=false
   const Struct& a = After(c);
   EXPECT_EQ(a.schema()->name(), "it.public.golden.Value");
   EXPECT_TRUE(a.schema()->optional());
@@ -465,13 +471,18 @@ TEST_F(PostgresSourceTest, ValidationNamesUnsupportedKeysAndValues) {
   ConfigMap config = Config("v", "public\\.x", "initial");
   config["plugin.name"] = "decoderbufs";
   config["column.include.list"] = "public.x.a";
-  config["decimal.handling.mode"] = "double";
+  config["decimal.handling.mode"] = "float";
+  config["binary.handling.mode"] = "base32";
   const std::string result = connector.Validate(config).dump();
   EXPECT_THAT(result, HasSubstr("only pgoutput"));
   EXPECT_THAT(result, HasSubstr("column.include.list is not supported"));
-  EXPECT_THAT(result, HasSubstr("Invalid value double for configuration decimal.handling.mode"));
+  EXPECT_THAT(result, HasSubstr("Invalid value float for configuration decimal.handling.mode: "
+                                "String must be one of: precise, double, string"));
+  EXPECT_THAT(result, HasSubstr("Invalid value base32 for configuration binary.handling.mode: "
+                                "String must be one of: bytes, base64, base64-url-safe, hex"));
   config.erase("column.include.list");
   config.erase("decimal.handling.mode");
+  config.erase("binary.handling.mode");
   EXPECT_THROW(connector.Start(config), std::exception);
 }
 
@@ -504,6 +515,336 @@ TEST_F(PostgresSourceTest, ClearErrorsForAUserWithoutReplicationAndForWalLevelRe
     EXPECT_THAT(e.what(), HasSubstr("wal_level is replica"));
     EXPECT_THAT(e.what(), HasSubstr("wal_level=logical"));
   }
+}
+
+
+// ---- transaction metadata ----------------------------------------------------------------------
+
+const Struct& TxBlock(const SourceRecord& r) { return Env(r).get("transaction").as_struct(); }
+
+// Asserts `r` is the BEGIN or END event of transaction `id` on it.transaction.
+void ExpectTransactionEvent(const SourceRecord& r, const std::string& status,
+                            const std::string& id) {
+  EXPECT_EQ(r.topic, "it.transaction");
+  ASSERT_NE(r.key_schema, nullptr);
+  EXPECT_EQ(r.key_schema->name(), "io.debezium.connector.common.TransactionMetadataKey");
+  EXPECT_EQ(r.key.as_struct().get_string("id"), id);
+  ASSERT_NE(r.value_schema, nullptr);
+  EXPECT_EQ(r.value_schema->name(), "io.debezium.connector.common.TransactionMetadataValue");
+  std::vector<std::string> fields;
+  for (const Field& f : r.value_schema->fields()) fields.push_back(f.name);
+  EXPECT_THAT(fields, ElementsAre("status", "id", "event_count", "data_collections", "ts_ms"));
+  EXPECT_EQ(r.value.as_struct().get_string("status"), status);
+  EXPECT_EQ(r.value.as_struct().get_string("id"), id);
+}
+
+// The END event's data_collections as (name, count) pairs.
+std::vector<std::pair<std::string, int64_t>> Collections(const SourceRecord& end) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (const Value& c : end.value.as_struct().get_array("data_collections")) {
+    out.emplace_back(c.as_struct().get_string("data_collection"),
+                     c.as_struct().get_int64("event_count"));
+  }
+  return out;
+}
+
+TEST_F(PostgresSourceTest, TransactionMetadataBeginEndAndTransactionBlocks) {
+  pg_->Execute("CREATE TABLE tx_a (id int PRIMARY KEY, v text)");
+  pg_->Execute("CREATE TABLE tx_b (id int PRIMARY KEY)");
+  ConfigMap config = Config("txmeta", "public\\.tx_.*", "no_data");
+  config["provide.transaction.metadata"] = "true";
+  config["slot.drop.on.stop"] = "true";  // the shared server has 10 slots
+  auto task = StartTask(config);
+  pg_->Execute(
+      "BEGIN; INSERT INTO tx_a VALUES (1, 'x'); INSERT INTO tx_b VALUES (1); UPDATE tx_a SET v = "
+      "'y' WHERE id = 1; DELETE FROM tx_b WHERE id = 1; COMMIT");
+  pg_->Execute("INSERT INTO tx_b VALUES (2)");
+  // BEGIN, c, c, u, d, tombstone, END; BEGIN, c, END.
+  const std::vector<SourceRecord> r = PollN(*task, 10);
+  ASSERT_EQ(r.size(), 10u);
+  const std::string id = std::to_string(Src(r[1]).get_int64("txId"));
+  ExpectTransactionEvent(r[0], "BEGIN", id);
+  const Struct& begin = r[0].value.as_struct();
+  EXPECT_TRUE(begin.get("event_count").is_null());
+  EXPECT_TRUE(begin.get("data_collections").is_null());
+  EXPECT_EQ(begin.get_int64("ts_ms"), Src(r[1]).get_int64("ts_ms"));  // the commit time
+  EXPECT_LE(r[0].source_offset.at("lsn").get<uint64_t>(), Src(r[1]).get_int64("lsn"));
+
+  const SchemaPtr& block_schema = r[1].value_schema->field("transaction")->schema;
+  EXPECT_EQ(block_schema->name(), "event.block");
+  EXPECT_EQ(block_schema->version(), 1);
+  EXPECT_TRUE(block_schema->optional());
+  const std::vector<std::tuple<size_t, std::string, int64_t, int64_t>> blocks = {
+      {1, "c", 1, 1}, {2, "c", 2, 1}, {3, "u", 3, 2}, {4, "d", 4, 2}};
+  for (const auto& [i, op, total, per_table] : blocks) {
+    EXPECT_EQ(Op(r[i]), op) << i;
+    EXPECT_EQ(TxBlock(r[i]).get_string("id"), id) << i;
+    EXPECT_EQ(TxBlock(r[i]).get_int64("total_order"), total) << i;
+    EXPECT_EQ(TxBlock(r[i]).get_int64("data_collection_order"), per_table) << i;
+    EXPECT_EQ(r[i].source_offset.at("transaction_id"), id) << i;
+  }
+  EXPECT_TRUE(r[5].value.is_null());  // the tombstone is not an event of the transaction
+  EXPECT_EQ(r[5].source_offset.at("transaction_data_collection_order_public.tx_b"), 2);
+  EXPECT_EQ(r[5].source_offset.at("transaction_data_collection_order_public.tx_a"), 2);
+
+  ExpectTransactionEvent(r[6], "END", id);
+  EXPECT_EQ(r[6].value.as_struct().get_int64("event_count"), 4);
+  EXPECT_EQ(r[6].value.as_struct().get_int64("ts_ms"), Src(r[1]).get_int64("ts_ms"));
+  using Pairs = std::vector<std::pair<std::string, int64_t>>;
+  EXPECT_EQ(Collections(r[6]), (Pairs{{"public.tx_a", 2}, {"public.tx_b", 2}}));
+  EXPECT_FALSE(r[6].source_offset.contains("transaction_id"));
+  EXPECT_EQ(r[6].source_offset.at("lsn_commit"), r[6].source_offset.at("lsn"));
+
+  const std::string second = std::to_string(Src(r[8]).get_int64("txId"));
+  EXPECT_NE(second, id);
+  ExpectTransactionEvent(r[7], "BEGIN", second);
+  EXPECT_EQ(TxBlock(r[8]).get_int64("total_order"), 1);
+  ExpectTransactionEvent(r[9], "END", second);
+  EXPECT_EQ(Collections(r[9]), (Pairs{{"public.tx_b", 1}}));
+  task->Stop();
+}
+
+TEST_F(PostgresSourceTest, TransactionMetadataSurvivesRestartsWithoutRepeatsOrMiscounts) {
+  pg_->Execute("CREATE TABLE txr (id int PRIMARY KEY)");
+  ConfigMap config = Config("txr", "public\\.txr", "no_data");
+  config["provide.transaction.metadata"] = "true";
+  auto task = StartTask(config);
+  std::string statements = "BEGIN;";
+  for (int i = 1; i <= 6; ++i) statements += " INSERT INTO txr VALUES (" + std::to_string(i) + ");";
+  pg_->Execute(statements + " COMMIT");
+  const auto ids_and_orders = [](const std::vector<SourceRecord>& records) {
+    std::vector<std::pair<int32_t, int64_t>> out;
+    for (const auto& r : records) {
+      if (r.topic == "it.public.txr") {
+        out.emplace_back(After(r).get_int32("id"), TxBlock(r).get_int64("total_order"));
+      }
+    }
+    return out;
+  };
+  using Pairs = std::vector<std::pair<int32_t, int64_t>>;
+
+  // The BEGIN is committed, nothing else: the events come again, the BEGIN does not.
+  std::vector<SourceRecord> first = PollN(*task, 8, /*commit=*/false);
+  ASSERT_EQ(first.size(), 8u);
+  const std::string id = first[0].key.as_struct().get_string("id");
+  host_.SetOffset(first[0].source_partition, first[0].source_offset);
+  task->Commit();
+  task.reset();
+  task = StartTask(config);
+  std::vector<SourceRecord> second = PollN(*task, 7, /*commit=*/false);
+  ASSERT_EQ(second.size(), 7u);
+  EXPECT_EQ(ids_and_orders(second), (Pairs{{1, 1}, {2, 2}, {3, 3}, {4, 4}, {5, 5}, {6, 6}}));
+  ExpectTransactionEvent(second[6], "END", id);
+  EXPECT_EQ(second[6].value.as_struct().get_int64("event_count"), 6);
+
+  // Committed up to the third insert: the rest, numbered on, and END counting all six.
+  host_.SetOffset(second[2].source_partition, second[2].source_offset);
+  task->Commit();
+  task.reset();
+  task = StartTask(config);
+  std::vector<SourceRecord> third = PollN(*task, 4, /*commit=*/false);
+  ASSERT_EQ(third.size(), 4u);
+  EXPECT_EQ(ids_and_orders(third), (Pairs{{4, 4}, {5, 5}, {6, 6}}));
+  ExpectTransactionEvent(third[3], "END", id);
+  EXPECT_EQ(third[3].value.as_struct().get_int64("event_count"), 6);
+  EXPECT_EQ(Collections(third[3]),
+            (std::vector<std::pair<std::string, int64_t>>{{"public.txr", 6}}));
+
+  // Committed through END: nothing of the transaction again; the next one as usual.
+  host_.SetOffset(third[3].source_partition, third[3].source_offset);
+  task->Commit();
+  task.reset();
+  config["slot.drop.on.stop"] = "true";  // the shared server has 10 slots
+  task = StartTask(config);
+  pg_->Execute("INSERT INTO txr VALUES (7)");
+  std::vector<SourceRecord> fourth = PollN(*task, 3);
+  ASSERT_EQ(fourth.size(), 3u);
+  EXPECT_EQ(fourth[0].value.as_struct().get_string("status"), "BEGIN");
+  EXPECT_NE(fourth[0].key.as_struct().get_string("id"), id);
+  EXPECT_EQ(ids_and_orders(fourth), (Pairs{{7, 1}}));
+  EXPECT_EQ(fourth[2].value.as_struct().get_string("status"), "END");
+  task->Stop();
+}
+
+
+// ---- types beyond the common ones, and the handling modes ----------------------------------------
+
+Bytes PointWkb(double x, double y) {
+  Bytes wkb{1, 1, 0, 0, 0};
+  for (const double d : {x, y}) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &d, sizeof d);
+    for (int i = 0; i < 8; ++i) wkb.push_back(static_cast<uint8_t>(bits >> (8 * i)));
+  }
+  return wkb;
+}
+
+TEST_F(PostgresSourceTest, MoneyBitsPointTimetzLtreeHstoreTsvectorMatchDebezium) {
+  pg_->Execute("CREATE EXTENSION IF NOT EXISTS hstore");
+  pg_->Execute("CREATE EXTENSION IF NOT EXISTS ltree");
+  pg_->Execute(
+      "CREATE TABLE more_types (id int PRIMARY KEY, m money, b1 bit(1), b10 bit(10), vb "
+      "varbit(16), vbu varbit, p point, tt timetz, lt ltree, hs hstore, tv tsvector, ip inet, "
+      "cn cidr, mac macaddr, ltarr ltree[], iarr interval[])");
+  pg_->Execute("ALTER TABLE more_types REPLICA IDENTITY FULL");
+  const std::string row1 =
+      "(1, 1234.56, B'1', B'1000000001', B'101', B'1', '(1.5,-2)', '13:45:30.5+02', "
+      "'Top.Science', '\"b\"=>\"1\", \"k\"=>\"2\", \"p\"=>\"3\", \"z\"=>NULL', "
+      "'a fat cat', "
+      "'192.168.1.5/24', '10.0.0.0/8', '08:00:2b:01:02:03', '{a.b,c}', '{1 day}')";
+  pg_->Execute("INSERT INTO more_types VALUES " + row1);
+  ConfigMap config = Config("more", "public\\.more_types", "initial");
+  config["slot.drop.on.stop"] = "true";  // the shared server has 10 slots
+  auto task = StartTask(config);
+  const std::vector<SourceRecord> snap = PollN(*task, 1);
+  ASSERT_EQ(snap.size(), 1u);
+  pg_->Execute(
+      "INSERT INTO more_types VALUES (2, -0.5, B'0', B'0000000000', B'', B'0000000001', "
+      "'(0,0.25)', '00:30:00-01', 'a', '', '', '::1', '::/0', 'ff:ff:ff:ff:ff:ff', '{}', NULL)");
+  pg_->Execute("UPDATE more_types SET m = 99.99 WHERE id = 2");
+  pg_->Execute("DELETE FROM more_types WHERE id = 2");
+  const std::vector<SourceRecord> r = PollN(*task, 4);
+  ASSERT_EQ(r.size(), 4u);
+
+  // The same row from the snapshot (pg_attribute's modifiers, SELECT's text) and the stream.
+  for (const SourceRecord* rec : {&snap[0], &r[0]}) {
+    const Struct& a = After(*rec);
+    const bool first = rec == &snap[0];
+    SCOPED_TRACE(first ? "snapshot" : "stream");
+    const SchemaPtr& m = a.schema()->field("m")->schema;
+    EXPECT_EQ(m->name(), "org.apache.kafka.connect.data.Decimal");
+    EXPECT_EQ(m->parameters(), (std::map<std::string, std::string>{{"scale", "2"}}));
+    EXPECT_EQ(Decimal::ToString(a.get_bytes("m"), 2), first ? "1234.56" : "-0.50");
+    EXPECT_EQ(a.schema()->field("b1")->schema->type(), Type::kBoolean);
+    EXPECT_EQ(a.get_boolean("b1"), first);
+    const SchemaPtr& b10 = a.schema()->field("b10")->schema;
+    EXPECT_EQ(b10->name(), "io.debezium.data.Bits");
+    EXPECT_EQ(b10->parameters().at("length"), "10");
+    EXPECT_EQ(a.get_bytes("b10"), first ? (Bytes{0x01, 0x02}) : Bytes{});
+    EXPECT_EQ(a.schema()->field("vb")->schema->parameters().at("length"), "16");
+    EXPECT_EQ(a.get_bytes("vb"), first ? Bytes{0x05} : Bytes{});
+    EXPECT_EQ(a.schema()->field("vbu")->schema->parameters().at("length"), "2147483647");
+    EXPECT_EQ(a.get_bytes("vbu"), Bytes{0x01});
+    const Struct& p = a.get_struct("p");
+    EXPECT_EQ(p.schema()->name(), "io.debezium.data.geometry.Point");
+    EXPECT_EQ(p.schema()->doc(), "Geometry (POINT)");
+    EXPECT_EQ(p.get_float64("x"), first ? 1.5 : 0.0);
+    EXPECT_EQ(p.get_float64("y"), first ? -2.0 : 0.25);
+    EXPECT_EQ(p.get_bytes("wkb"), first ? PointWkb(1.5, -2) : PointWkb(0, 0.25));
+    EXPECT_TRUE(p.get("srid").is_null());
+    EXPECT_EQ(FieldSchemaName(a, "tt"), "io.debezium.time.ZonedTime");
+    EXPECT_EQ(a.get_string("tt"), first ? "11:45:30.5Z" : "01:30:00Z");
+    EXPECT_EQ(FieldSchemaName(a, "lt"), "io.debezium.data.Ltree");
+    EXPECT_EQ(a.get_string("lt"), first ? "Top.Science" : "a");
+    EXPECT_EQ(FieldSchemaName(a, "hs"), "io.debezium.data.Json");
+    // java.util.HashMap's order, as Debezium's JSON has it.
+    EXPECT_EQ(a.get_string("hs"),
+              first ? "{\"p\":\"3\",\"b\":\"1\",\"z\":null,\"k\":\"2\"}" : "{}");
+    EXPECT_EQ(FieldSchemaName(a, "tv"), "io.debezium.data.Tsvector");
+    EXPECT_EQ(a.get_string("tv"), first ? "'a' 'cat' 'fat'" : "");
+    EXPECT_EQ(a.schema()->field("ip")->schema->type(), Type::kString);
+    EXPECT_EQ(a.get_string("ip"), first ? "192.168.1.5/24" : "::1");
+    EXPECT_EQ(a.get_string("cn"), first ? "10.0.0.0/8" : "::/0");
+    EXPECT_EQ(a.get_string("mac"), first ? "08:00:2b:01:02:03" : "ff:ff:ff:ff:ff:ff");
+    EXPECT_EQ(a.schema()->field("ltarr")->schema->value_schema()->name(),
+              "io.debezium.data.Ltree");
+    EXPECT_EQ(a.get_array("ltarr"), first ? (Value::Array{"a.b", "c"}) : Value::Array{});
+    EXPECT_EQ(a.schema()->field("iarr"), nullptr);  // Debezium leaves interval[] out
+  }
+  EXPECT_EQ(Op(snap[0]), "r");
+  EXPECT_EQ(Op(r[0]), "c");
+  EXPECT_EQ(Op(r[1]), "u");
+  EXPECT_EQ(Decimal::ToString(Before(r[1]).get_bytes("m"), 2), "-0.50");
+  EXPECT_EQ(Decimal::ToString(After(r[1]).get_bytes("m"), 2), "99.99");
+  EXPECT_EQ(Before(r[1]).get_struct("p").get_float64("y"), 0.25);
+  EXPECT_EQ(Op(r[2]), "d");
+  EXPECT_EQ(Before(r[2]).get_string("tt"), "01:30:00Z");
+  EXPECT_EQ(Before(r[2]).get_bytes("vbu"), Bytes{0x01});
+  EXPECT_TRUE(r[3].value.is_null());
+  task->Stop();
+}
+
+TEST_F(PostgresSourceTest, HandlingModesMatchDebeziumSchemasAndValues) {
+  pg_->Execute("CREATE EXTENSION IF NOT EXISTS hstore");
+  pg_->Execute(
+      "CREATE TABLE modes (id int PRIMARY KEY, n numeric(10,2), nv numeric, m money, by bytea, "
+      "d date, t time, t3 time(3), ts timestamp, iv interval, hs hstore, narr numeric(6,1)[])");
+  ConfigMap text_modes = Config("modes_a", "public\\.modes", "no_data");
+  text_modes["decimal.handling.mode"] = "string";
+  text_modes["time.precision.mode"] = "connect";
+  text_modes["binary.handling.mode"] = "base64";
+  text_modes["interval.handling.mode"] = "string";
+  text_modes["hstore.handling.mode"] = "map";
+  ConfigMap double_modes = Config("modes_b", "public\\.modes", "no_data");
+  double_modes["decimal.handling.mode"] = "double";
+  double_modes["time.precision.mode"] = "adaptive_time_microseconds";
+  double_modes["binary.handling.mode"] = "hex";
+  ConfigMap precise = Config("modes_c", "public\\.modes", "no_data");
+  precise["binary.handling.mode"] = "base64-url-safe";
+  precise["money.fraction.digits"] = "3";
+  // One task at a time (the shared server has 10 slots), each streaming its own insert.
+  int id = 0;
+  const auto insert_and_capture = [&](ConfigMap config) {
+    config["slot.drop.on.stop"] = "true";
+    config["topic.prefix"] = "modes" + std::to_string(++id);  // an offset of its own
+    auto task = StartTask(config);
+    pg_->Execute("INSERT INTO modes VALUES (" + std::to_string(id) +
+                 ", 12345.67, 0.00000010, 7.5, '\\xfbff01', '2024-02-29', '13:45:30.123456', "
+                 "'13:45:30.123', '2024-02-29 13:45:30.123456', '1 year 2 mons 3 days "
+                 "04:05:06.5', '\"k\"=>\"v\"', '{1.5,NULL}')");
+    std::vector<SourceRecord> records = PollN(*task, 1);
+    task->Stop();
+    if (records.size() != 1) throw std::runtime_error("no change event");
+    return std::move(records[0]);
+  };
+  using std::chrono::February;
+  const int32_t day = Days(std::chrono::year(2024) / February / 29);
+
+  const SourceRecord a_record = insert_and_capture(text_modes);
+  const Struct& a = After(a_record);
+  for (const char* f : {"n", "nv", "m", "by", "iv"}) {
+    EXPECT_EQ(a.schema()->field(f)->schema->type(), Type::kString) << f;
+  }
+  EXPECT_EQ(a.get_string("n"), "12345.67");
+  EXPECT_EQ(a.get_string("nv"), "1.0E-7");  // Java's BigDecimal.toString()
+  EXPECT_EQ(a.get_string("m"), "7.50");
+  EXPECT_EQ(a.get_string("by"), "+/8B");
+  EXPECT_EQ(FieldSchemaName(a, "d"), "org.apache.kafka.connect.data.Date");
+  EXPECT_EQ(a.get_int32("d"), day);
+  EXPECT_EQ(FieldSchemaName(a, "t"), "org.apache.kafka.connect.data.Time");
+  EXPECT_EQ(a.get_int32("t"), 49530123);
+  EXPECT_EQ(a.get_int32("t3"), 49530123);
+  EXPECT_EQ(FieldSchemaName(a, "ts"), "org.apache.kafka.connect.data.Timestamp");
+  EXPECT_EQ(a.get_int64("ts"), day * 86400000LL + 49530123);
+  EXPECT_EQ(FieldSchemaName(a, "iv"), "io.debezium.time.Interval");
+  EXPECT_EQ(a.get_string("iv"), "P1Y2M3DT4H5M6.5S");
+  EXPECT_EQ(a.schema()->field("hs")->schema->type(), Type::kMap);
+  EXPECT_EQ(a.get("hs"), Value(Value::Map{{Value("k"), Value("v")}}));
+  EXPECT_EQ(a.get_array("narr"), (Value::Array{"1.5", Value()}));
+
+  const SourceRecord b_record = insert_and_capture(double_modes);
+  const Struct& b = After(b_record);
+  EXPECT_EQ(b.schema()->field("n")->schema->type(), Type::kFloat64);
+  EXPECT_EQ(b.schema()->field("n")->schema->name(), "");
+  EXPECT_EQ(b.get_float64("n"), 12345.67);
+  EXPECT_EQ(b.get_float64("nv"), 1e-7);
+  EXPECT_EQ(b.get_float64("m"), 7.5);
+  EXPECT_EQ(b.get_string("by"), "fbff01");
+  EXPECT_EQ(FieldSchemaName(b, "d"), "io.debezium.time.Date");
+  EXPECT_EQ(FieldSchemaName(b, "t3"), "io.debezium.time.MicroTime");
+  EXPECT_EQ(b.get_int64("t3"), 49530123000);
+  EXPECT_EQ(FieldSchemaName(b, "ts"), "io.debezium.time.MicroTimestamp");
+  EXPECT_EQ(b.get_int64("iv"), 37091106500000);
+  EXPECT_EQ(b.get_string("hs"), "{\"k\":\"v\"}");
+  EXPECT_EQ(b.get_array("narr"), (Value::Array{1.5, Value()}));
+
+  const SourceRecord c_record = insert_and_capture(precise);
+  const Struct& c = After(c_record);
+  EXPECT_EQ(c.schema()->field("m")->schema->parameters().at("scale"), "3");
+  EXPECT_EQ(Decimal::ToString(c.get_bytes("m"), 3), "7.500");
+  EXPECT_EQ(c.get_string("by"), "-_8B");
+  EXPECT_EQ(c.get_struct("nv").get_int32("scale"), 7);  // trailing zeros stripped
+  EXPECT_EQ(FieldSchemaName(c, "t3"), "io.debezium.time.Time");
 }
 
 // Last: it crashes the shared server.

@@ -1,12 +1,12 @@
 // How PostgreSQL column values become Connect values, as Debezium's PostgreSQL connector maps them
-// with its default modes (decimal.handling.mode=precise, time.precision.mode=adaptive,
-// binary.handling.mode=bytes, interval.handling.mode=numeric): a ColumnConverter is chosen once
-// per column from its type OID and modifier (the Relation message's, or pg_attribute's for the
-// snapshot) and then turns each value's text form into a Connect value. Both the streaming and the
-// snapshot read values as text, in the session settings the connector sets (DateStyle=ISO,
-// TimeZone=UTC, IntervalStyle=iso_8601, bytea_output=hex, extra_float_digits=3), which is what
-// the parsers here expect. Types are resolved through a lookup callback so that tests need no
-// server.
+// in each of its handling modes (decimal.handling.mode, time.precision.mode, binary.handling.mode,
+// interval.handling.mode, hstore.handling.mode, money.fraction.digits; MappingOptions): a
+// ColumnConverter is chosen once per column from its type OID and modifier (the Relation
+// message's, or pg_attribute's for the snapshot) and then turns each value's text form into a
+// Connect value. Both the streaming and the snapshot read values as text, in the session settings
+// the connector sets (DateStyle=ISO, TimeZone=UTC, IntervalStyle=iso_8601, bytea_output=hex,
+// extra_float_digits=3, lc_monetary=C), which is what the parsers here expect. Types are resolved
+// through a lookup callback so that tests need no server.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +38,28 @@ struct PgTypeInfo {
 /// Looks a type OID up in the catalog; std::nullopt when there is no such type.
 using TypeLookup = std::function<std::optional<PgTypeInfo>(uint32_t oid)>;
 
+/// Debezium's value handling modes (its config keys in brackets); the defaults are Debezium's.
+struct MappingOptions {
+  /// [decimal.handling.mode] numeric and money as Decimal/VariableScaleDecimal, FLOAT64 or STRING.
+  enum class DecimalMode { kPrecise, kDouble, kString };
+  /// [time.precision.mode] adaptive: time/timestamp(p<=3) in ms, else µs;
+  /// adaptive_time_microseconds: every time in µs; connect: Kafka's Date/Time/Timestamp (ms).
+  enum class TimeMode { kAdaptive, kAdaptiveTimeMicroseconds, kConnect };
+  /// [binary.handling.mode] bytea as BYTES or as a base64, base64-url-safe or hex STRING.
+  enum class BinaryMode { kBytes, kBase64, kBase64UrlSafe, kHex };
+  /// [interval.handling.mode] MicroDuration (INT64 µs) or io.debezium.time.Interval (ISO string).
+  enum class IntervalMode { kNumeric, kString };
+  /// [hstore.handling.mode] a JSON object string (io.debezium.data.Json) or MAP<STRING,STRING>.
+  enum class HstoreMode { kJson, kMap };
+
+  DecimalMode decimal = DecimalMode::kPrecise;
+  TimeMode time = TimeMode::kAdaptive;
+  BinaryMode binary = BinaryMode::kBytes;
+  IntervalMode interval = IntervalMode::kNumeric;
+  HstoreMode hstore = HstoreMode::kJson;
+  int32_t money_fraction_digits = 2;  ///< [money.fraction.digits] scale of money values.
+};
+
 /// Converts the text form of one column's values.
 class ColumnConverter {
  public:
@@ -65,12 +87,30 @@ class ColumnConverter {
     kZonedTimestamp,  ///< io.debezium.time.ZonedTimestamp (string, UTC)
     kMicroDuration,   ///< io.debezium.time.MicroDuration
     kArray,
+    kDecimalDouble,    ///< numeric as FLOAT64 (decimal.handling.mode=double)
+    kDecimalString,    ///< numeric as STRING (decimal.handling.mode=string)
+    kMoney,            ///< money, per decimal.handling.mode with money.fraction.digits
+    kBinaryString,     ///< bytea as base64, base64-url-safe or hex STRING
+    kConnectDate,      ///< org.apache.kafka.connect.data.Date (time.precision.mode=connect)
+    kConnectTime,      ///< org.apache.kafka.connect.data.Time
+    kConnectTimestamp, ///< org.apache.kafka.connect.data.Timestamp
+    kInterval,         ///< io.debezium.time.Interval (interval.handling.mode=string)
+    kZonedTime,        ///< io.debezium.time.ZonedTime (timetz, UTC)
+    kBit,              ///< bit(1), varbit(1) as BOOLEAN
+    kBits,             ///< io.debezium.data.Bits (bit(n>1), varbit)
+    kPoint,            ///< io.debezium.data.geometry.Point
+    kLtree,            ///< io.debezium.data.Ltree
+    kTsvector,         ///< io.debezium.data.Tsvector
+    kHstoreJson,       ///< hstore as io.debezium.data.Json
+    kHstoreMap,        ///< hstore as MAP<STRING, optional STRING>
   };
 
-  /// The converter of a column of type `oid` with modifier `type_mod`, nullable or not, or
-  /// std::nullopt when the type is not supported (Debezium leaves such columns out of events).
+  /// The converter of a column of type `oid` with modifier `type_mod`, nullable or not, in the
+  /// handling modes `options`, or std::nullopt when the type is not supported (Debezium leaves
+  /// such columns out of events).
   static std::optional<ColumnConverter> Create(uint32_t oid, int32_t type_mod,
-                                               const TypeLookup& lookup, bool optional);
+                                               const TypeLookup& lookup, bool optional,
+                                               const MappingOptions& options = {});
 
   Kind kind() const { return kind_; }
   /// The field schema: optional for nullable columns, required otherwise.
@@ -89,7 +129,9 @@ class ColumnConverter {
   ColumnConverter() = default;
   SchemaBuilder Builder() const;
   static std::optional<ColumnConverter> Resolve(uint32_t oid, int32_t type_mod,
-                                                const TypeLookup& lookup);
+                                                const TypeLookup& lookup,
+                                                const MappingOptions& options);
+  Value FromTextInMode(std::string_view text) const;
 
   Kind kind_ = Kind::kString;
   std::string type_name_;
@@ -98,6 +140,7 @@ class ColumnConverter {
   std::vector<std::string> enum_labels_;
   std::shared_ptr<const ColumnConverter> element_;  // always optional
   SchemaPtr schema_;
+  MappingOptions options_;
 };
 
 /// Parsers of PostgreSQL's text forms, exposed for tests. Each throws ck::DataError on bad input.
@@ -116,6 +159,19 @@ std::string FormatZoned(int64_t micros, int32_t fraction_digits);
 int64_t ParseIsoInterval(std::string_view s);
 /// "\x01ff" -> bytes.
 Bytes ParseByteaHex(std::string_view s);
+/// An ISO 8601 interval -> Debezium's io.debezium.time.Interval form, every component present:
+/// "P1Y2M3DT4H5M6.5S" -> "P1Y2M3DT4H5M6.5S", "PT0S" -> "P0Y0M0DT0H0M0S".
+std::string IsoIntervalString(std::string_view s);
+/// A decimal's canonical text as Java's BigDecimal.toString() writes it: plain, or scientific
+/// when the adjusted exponent is below -6 ("0.00000010" -> "1.0E-7").
+std::string JavaDecimalString(std::string_view s);
+/// `bytes` as Java's Base64 encoder (standard or URL-safe alphabet, padded) or lower-case hex.
+std::string EncodeBinary(const Bytes& bytes, MappingOptions::BinaryMode mode);
+/// A bit string ("1011") -> Debezium's Bits bytes: little-endian, no trailing zero bytes.
+Bytes ParseBits(std::string_view s);
+/// An hstore literal ("\"a\"=>\"1\", \"b\"=>NULL") -> its pairs, in the iteration order of
+/// the Java HashMap Debezium builds from it (std::nullopt = NULL).
+std::vector<std::pair<std::string, std::optional<std::string>>> ParseHstore(std::string_view s);
 /// A one-dimensional array literal ("{1,NULL,\"a,b\"}") -> its elements (std::nullopt = NULL).
 std::vector<std::optional<std::string>> ParseArray(std::string_view s);
 }  // namespace text

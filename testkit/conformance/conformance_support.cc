@@ -7,9 +7,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <sstream>
 #include <thread>
+
+#include "testkit/services/service_url.h"
 
 namespace ck::testkit {
 
@@ -133,14 +136,19 @@ std::string FormatRanges(const std::vector<int64_t>& numbers, std::size_t max_ra
 }
 
 KafkaCluster& ConformanceKafka() {
-  static std::unique_ptr<KafkaCluster> kafka = KafkaCluster::Start();
+  // A proxied listener forces a local broker: ask for one only when no cluster is named.
+  static std::unique_ptr<KafkaCluster> kafka = [] {
+    const bool named =
+        !services_internal::ExternalServiceSetting("CK_TEST_KAFKA_BOOTSTRAP").empty();
+    return KafkaCluster::Start({.proxied_listener = !named});
+  }();
   return *kafka;
 }
 
 KafkaCluster& FaultableConformanceKafka() {
   KafkaCluster& shared = ConformanceKafka();
-  if (shared.backend() == KafkaBackend::kLocal) return shared;
-  static std::unique_ptr<KafkaCluster> own = KafkaCluster::Start({.exclusive = true});
+  if (shared.proxy() != nullptr) return shared;
+  static std::unique_ptr<KafkaCluster> own = KafkaCluster::Start({.proxied_listener = true});
   return *own;
 }
 

@@ -27,6 +27,7 @@
 #include <thread>
 #include <utility>
 
+#include "ck/testkit/fault_proxy.h"
 #include "testkit/services/local_service.h"
 #include "testkit/services/service_url.h"
 
@@ -270,12 +271,20 @@ class LocalBroker {
     port_ = services_internal::PickFreePort();
     controller_port_ = services_internal::PickFreePort();
     while (controller_port_ == port_) controller_port_ = services_internal::PickFreePort();
+    if (options.proxied_listener) {
+      proxied_port_ = services_internal::PickFreePort();
+      while (proxied_port_ == port_ || proxied_port_ == controller_port_) {
+        proxied_port_ = services_internal::PickFreePort();
+      }
+      proxy_ = FaultProxy::Start("127.0.0.1", proxied_port_);
+    }
     WriteConfig(options.broker_properties);
     Format();
   }
 
   std::string bootstrap() const { return "127.0.0.1:" + std::to_string(port_); }
   std::string log_path() const { return dir_ + "/broker.log"; }
+  FaultProxy* proxy() const { return proxy_.get(); }
   bool Running() { return process_.Running(); }
 
   void Launch() {
@@ -328,6 +337,12 @@ class LocalBroker {
         {"share.coordinator.state.topic.replication.factor", "1"},
         {"share.coordinator.state.topic.min.isr", "1"},
     };
+    if (proxy_ != nullptr) {
+      // PROXIED listens on its own port and tells its clients to come back through the proxy.
+      props["listeners"] += ",PROXIED://127.0.0.1:" + std::to_string(proxied_port_);
+      props["advertised.listeners"] += ",PROXIED://" + proxy_->address();
+      props["listener.security.protocol.map"] += ",PROXIED:PLAINTEXT";
+    }
     for (const auto& [key, value] : overrides) props[key] = value;
     std::string text = "# Written by ck::testkit::KafkaCluster (local backend).\n";
     for (const auto& [key, value] : props) text += key + "=" + value + "\n";
@@ -371,6 +386,8 @@ class LocalBroker {
   std::string dir_;
   int port_ = 0;
   int controller_port_ = 0;
+  int proxied_port_ = 0;
+  std::unique_ptr<FaultProxy> proxy_;  // with a proxied listener
   ChildProcess process_;
 };
 
@@ -391,9 +408,15 @@ std::string_view ToString(KafkaBackend backend) {
 class KafkaCluster::Impl {
  public:
   explicit Impl(const KafkaClusterOptions& options) : options_(options) {
-    std::string external =
-        options.exclusive ? "" : services_internal::ExternalServiceSetting(kBootstrapEnv);
+    std::string external = options.exclusive || options.proxied_listener
+                               ? ""
+                               : services_internal::ExternalServiceSetting(kBootstrapEnv);
+    // Only a broker run here can advertise a proxy: a proxied listener means the local backend.
     backend_ = external.empty() ? options.backend : KafkaBackend::kExternal;
+    if (options.proxied_listener && backend_ != KafkaBackend::kLocal) {
+      throw std::invalid_argument("KafkaCluster: a proxied listener needs the local backend; the " +
+                                  std::string(ToString(backend_)) + " backend was asked for");
+    }
     switch (backend_) {
       case KafkaBackend::kExternal:
         if (external.empty()) {
@@ -421,6 +444,7 @@ class KafkaCluster::Impl {
   KafkaBackend backend() const { return backend_; }
   const std::string& bootstrap() const { return bootstrap_; }
   std::string log_path() const { return local_ != nullptr ? local_->log_path() : ""; }
+  FaultProxy* proxy() const { return local_ != nullptr ? local_->proxy() : nullptr; }
   bool running() const { return running_; }
 
   void CreateTopic(const std::string& topic, int partitions, int replication_factor) {
@@ -796,6 +820,10 @@ KafkaCluster::~KafkaCluster() = default;
 KafkaBackend KafkaCluster::backend() const { return impl_->backend(); }
 const std::string& KafkaCluster::bootstrap_servers() const { return impl_->bootstrap(); }
 std::string KafkaCluster::broker_log_path() const { return impl_->log_path(); }
+FaultProxy* KafkaCluster::proxy() const { return impl_->proxy(); }
+std::string KafkaCluster::proxied_bootstrap_servers() const {
+  return impl_->proxy() != nullptr ? impl_->proxy()->address() : "";
+}
 bool KafkaCluster::running() const { return impl_->running(); }
 
 void KafkaCluster::CreateTopic(const std::string& topic, int partitions, int replication_factor) {

@@ -2,7 +2,8 @@
 // jars `./ck setup` fetches: 10,000 records go in and come back, a consumer group commits part of
 // them, the broker restarts on the same data, and the group resumes exactly where it stopped. The
 // embedded backend (librdkafka's mock cluster) gets the same checks on a smaller scale, and the
-// external backend is checked to win whenever CK_TEST_KAFKA_BOOTSTRAP is set.
+// external backend is checked to win whenever CK_TEST_KAFKA_BOOTSTRAP is set, except over a local
+// broker asked for with a proxied listener, whose clients are checked to go through the proxy.
 //
 // These tests exercise the backends themselves, so they clear CK_TEST_KAFKA_BOOTSTRAP first. They
 // never skip: without Java or the jars, KafkaCluster::Start throws and the test fails saying why.
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "ck/testkit/fault_proxy.h"
 #include "ck/testkit/kafka_cluster.h"
 
 namespace ck::testkit {
@@ -222,6 +224,49 @@ TEST_F(KafkaClusterTest, ExternalClusterWinsWhenBootstrapVariableIsSet) {
 
   ::unsetenv(kBootstrapEnv);
   EXPECT_THROW(KafkaCluster::Start({.backend = KafkaBackend::kExternal}), std::invalid_argument);
+}
+
+TEST_F(KafkaClusterTest, ProxiedListenerSendsEveryClientThroughTheProxyWhichCanCutThem) {
+  std::unique_ptr<KafkaCluster> embedded =
+      KafkaCluster::Start({.backend = KafkaBackend::kEmbedded});
+  ::setenv(kBootstrapEnv, embedded->bootstrap_servers().c_str(), 1);
+  // Even with a shared cluster named, a proxied listener means a local broker of our own.
+  std::unique_ptr<KafkaCluster> kafka = KafkaCluster::Start({.proxied_listener = true});
+  ASSERT_EQ(kafka->backend(), KafkaBackend::kLocal);
+  ASSERT_NE(kafka->proxy(), nullptr);
+  EXPECT_EQ(kafka->proxied_bootstrap_servers(), kafka->proxy()->address());
+  EXPECT_NE(kafka->proxied_bootstrap_servers(), kafka->bootstrap_servers());
+  kafka->CreateTopic("cut", 1);
+
+  // A client bootstrapped at the proxy: the cluster it sees is the proxied listener.
+  ::setenv(kBootstrapEnv, kafka->proxied_bootstrap_servers().c_str(), 1);
+  std::unique_ptr<KafkaCluster> client =
+      KafkaCluster::Start({.operation_timeout = std::chrono::seconds(3)});
+  ::unsetenv(kBootstrapEnv);
+  client->ProduceAll("cut", {"through-the-proxy"});
+  EXPECT_GT(kafka->proxy()->bytes_to_target(), 0u);
+  EXPECT_GT(kafka->proxy()->bytes_to_client(), 0u);
+
+  // Cut: the proxied client loses the broker (its metadata names only the proxy), the direct
+  // helpers do not.
+  kafka->proxy()->Cut();
+  EXPECT_THROW(client->ProduceAll("cut", {"lost"}), std::runtime_error);
+  kafka->ProduceAll("cut", {"direct"});
+  kafka->proxy()->Restore();
+  client->ProduceAll("cut", {"restored"});
+  std::multiset<std::string> values = ValueSet(kafka->ConsumeAll("cut", 3, 30s));
+  EXPECT_EQ(values.count("through-the-proxy"), 1u);
+  EXPECT_EQ(values.count("direct"), 1u);
+  EXPECT_EQ(values.count("restored"), 1u);
+
+  // The proxy and its port survive a broker restart.
+  const std::string proxied = kafka->proxied_bootstrap_servers();
+  kafka->Restart();
+  EXPECT_EQ(kafka->proxied_bootstrap_servers(), proxied);
+  client->ProduceAll("cut", {"after-restart"});
+
+  EXPECT_THROW(KafkaCluster::Start({.backend = KafkaBackend::kEmbedded, .proxied_listener = true}),
+               std::invalid_argument);
 }
 
 }  // namespace

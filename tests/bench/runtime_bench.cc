@@ -18,13 +18,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "ck/testkit/kafka_cluster.h"
 #include "testkit/services/local_service.h"
+#include "tests/bench/process_stats.h"
 
 namespace {
 
@@ -47,26 +47,6 @@ std::string Executable(const std::string& relative) {
 }
 
 void WriteFile(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
-
-// utime + stime of `pid` in seconds, and its peak RSS in KiB.
-std::pair<double, long> CpuAndPeakRss(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  std::istringstream fields(text.substr(text.rfind(')') + 2));
-  std::string field;
-  long utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14) utime = std::stol(field);
-    if (i == 15) stime = std::stol(field);
-  }
-  long hwm = 0;
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) hwm = std::stol(line.substr(6));
-  }
-  return {static_cast<double>(utime + stime) / sysconf(_SC_CLK_TCK), hwm};
-}
 
 int64_t EndOffset(KafkaCluster& kafka, const std::string& topic) {
   int64_t total = 0;
@@ -127,7 +107,7 @@ int main() {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   const double ck_seconds = std::chrono::duration<double>(Clock::now() - first).count();
-  const auto [ck_cpu, ck_rss_kib] = CpuAndPeakRss(worker.pid());
+  const auto [ck_cpu, ck_rss_kib] = ck::bench::CpuAndPeakRss(worker.pid());
   worker.Stop(std::chrono::seconds(30));
 
   // 2. The same bytes through bare librdkafka.

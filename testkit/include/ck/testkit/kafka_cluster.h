@@ -13,6 +13,12 @@
 ///   `CK_TEST_KAFKA_BOOTSTRAP` (host:port[,host:port...]). When that variable is set, Start()
 ///   uses it whatever backend was asked for, so a suite can be pointed at a shared cluster.
 ///
+/// The local broker can also advertise a second, **proxied listener** through a FaultProxy the
+/// cluster owns (KafkaClusterOptions::proxied_listener): clients bootstrapped at
+/// proxied_bootstrap_servers() reach the broker only through proxy(), so a test can cut the
+/// network between the client under test (a worker) and Kafka while its own helpers, on
+/// bootstrap_servers(), keep working.
+///
 /// @code
 /// auto kafka = ck::testkit::KafkaCluster::Start({.backend = ck::testkit::KafkaBackend::kLocal});
 /// kafka->CreateTopic("orders", 3);
@@ -38,6 +44,8 @@
 #include <vector>
 
 namespace ck::testkit {
+
+class FaultProxy;
 
 /// Where a KafkaCluster's brokers come from.
 enum class KafkaBackend {
@@ -65,6 +73,11 @@ struct KafkaClusterOptions {
   /// kLocal: the directory of the Kafka jars. Empty: `$CK_KAFKA_JARS`, else
   /// `$CK_CACHE_DIR/jars/kafka-<version>`, else `~/.cache/connectkit/jars/kafka-<version>`.
   std::string jar_dir = {};
+  /// kLocal: give the broker a second listener, advertised at the port of a FaultProxy that the
+  /// cluster starts in front of it (see proxy()). Only a broker the testkit runs can advertise a
+  /// proxy, so this option always starts the local backend, even when CK_TEST_KAFKA_BOOTSTRAP is
+  /// set; asking for it with kEmbedded is an error.
+  bool proxied_listener = false;
   /// True when the test stops, kills or restarts the cluster, or otherwise disturbs it for others:
   /// Start() then always starts one of its own with `backend`, never the shared cluster that
   /// CK_TEST_KAFKA_BOOTSTRAP (or the file of CK_TEST_SERVICES) names.
@@ -106,6 +119,15 @@ class KafkaCluster {
 
   /// The bootstrap servers for clients, "host:port[,host:port...]". Stable across Restart().
   const std::string& bootstrap_servers() const;
+
+  /// With KafkaClusterOptions::proxied_listener: the bootstrap servers of the proxied listener,
+  /// "127.0.0.1:<proxy port>" (every connection goes through proxy()); else empty. Stable across
+  /// Restart().
+  std::string proxied_bootstrap_servers() const;
+
+  /// With KafkaClusterOptions::proxied_listener: the FaultProxy in front of the proxied listener,
+  /// to cut, reset or slow the connections of the clients bootstrapped there; else nullptr.
+  FaultProxy* proxy() const;
 
   /// kLocal: the broker's log file (kept until the destructor); empty for the other backends.
   std::string broker_log_path() const;

@@ -76,14 +76,16 @@ std::string FormatRanges(const std::vector<int64_t>& numbers, std::size_t max_ra
 
 /// The Kafka cluster the conformance suites of this test binary share: started on first use with
 /// KafkaCluster::Start()'s defaults (a local Apache Kafka broker, or the shared cluster named by
-/// CK_TEST_KAFKA_BOOTSTRAP or CK_TEST_SERVICES), stopped when the binary exits. Call it from the
-/// test's main thread.
+/// CK_TEST_KAFKA_BOOTSTRAP or CK_TEST_SERVICES), stopped when the binary exits. The local broker
+/// has a proxied listener (KafkaCluster::proxy()), so that it can also serve as
+/// FaultableConformanceKafka(). Call it from the test's main thread.
 KafkaCluster& ConformanceKafka();
 
-/// A Kafka cluster of this test binary that its tests may stop and restart: ConformanceKafka()
-/// when that is a local broker the binary started, else (a shared cluster, which must not be
-/// disturbed) a local broker of the binary's own, started on first use (`exclusive`). Call it from
-/// the test's main thread.
+/// A Kafka cluster of this test binary that a test may fault: a local broker with a proxied
+/// listener (KafkaCluster::proxy(), proxied_bootstrap_servers()) that the test may also stop and
+/// restart. It is ConformanceKafka() when that one is local; when ConformanceKafka() is an
+/// external cluster (which cannot be stopped nor put behind a proxy), a local broker of this
+/// binary's own, started on first use. Call it from the test's main thread.
 KafkaCluster& FaultableConformanceKafka();
 
 /// Every record of `topic` (all partitions, from the beginning, as the end offsets say now).

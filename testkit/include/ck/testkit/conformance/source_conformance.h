@@ -1,9 +1,17 @@
 /// @file
-/// The source connector conformance suite: a typed GoogleTest suite that runs a source connector in
-/// a real ConnectKit worker (ConnectCluster) against a real Kafka, and checks the contract and the
-/// at-least-once guarantees under faults, with a sequence-number oracle.
+/// The source connector conformance suites: typed GoogleTest suites that run a source connector in
+/// a real ConnectKit worker (ConnectCluster) against a real Kafka, and check the contract and the
+/// at-least-once guarantees under faults, with a sequence-number oracle. Three suites share one
+/// adapter:
+/// - SourceConformanceTest: the contract, restarts and crashes of the worker; every source.
+/// - SourceKafkaFaultConformanceTest: the broker stopped and the network to Kafka cut; every
+///   source (it runs on FaultableConformanceKafka(), a local broker, even when the binary's
+///   shared Kafka is external).
+/// - SourceSystemConformanceTest: faults of the source system (restart, network cut, schema
+///   change, SIGKILL mid-snapshot); only for a connector that reads from a system the adapter
+///   runs, and whose adapter has the members listed below for it.
 ///
-/// An author instantiates it with an adapter, a small struct that knows the connector and its
+/// An author instantiates them with an adapter, a small struct that knows the connector and its
 /// source system (see SourceConformanceContext for what the adapter gets, and the checks below):
 ///
 /// @code
@@ -37,6 +45,8 @@
 ///
 /// INSTANTIATE_TYPED_TEST_SUITE_P(MyFileSource, SourceConformanceTest,
 ///                                ::testing::Types<MyFileSource>);
+/// INSTANTIATE_TYPED_TEST_SUITE_P(MyFileSource, SourceKafkaFaultConformanceTest,
+///                                ::testing::Types<MyFileSource>);
 /// @endcode
 ///
 /// The adapter's members:
@@ -55,12 +65,28 @@
 ///   number of a record read from the topic (std::nullopt: not one of the connector's).
 /// - `std::optional<RecordId> Resume(const nlohmann::json& partition, const nlohmann::json&
 ///   offset) const`: from a committed source offset, the stream and the sequence number of the
-///   next record the connector will produce for it.
+///   next record the connector will produce for it (an offset that makes the connector start
+///   over, such as one taken in the middle of a snapshot, resumes at 0).
 /// - `nlohmann::json Reconfigure(nlohmann::json config) const`: a different configuration that
 ///   produces the same records (for PUT /connectors/{name}/config).
 /// - optional `static constexpr int64_t kRecords`: records per stream in each test (default 1000).
 ///
-/// The checks (each a test of the suite; the names say what they prove):
+/// The adapter members SourceSystemConformanceTest needs in addition:
+/// - `void RestartSourceSystem()`: restarts the source system (e.g. PostgresServer::Restart())
+///   and returns once it serves again.
+/// - `FaultProxy& SourceProxy()`: a FaultProxy between the connector and the source system (the
+///   adapter starts it and points Config() at it), through which every connection of the
+///   connector to the source system goes; Write() goes to the source system directly.
+/// - optional `void ChangeSchema()` with `bool HasChangedSchema(const ConsumedRecord&) const`:
+///   changes the schema of the source (e.g. ALTER TABLE ... ADD COLUMN) so that every record
+///   written afterwards differs in a way HasChangedSchema() recognises in what reached Kafka.
+///   Without them SchemaChangeMidStreamKeepsEveryRecord passes, saying it does not apply.
+/// - optional `static constexpr int64_t kSnapshotRecords`: the connector reads the records that
+///   exist when it starts in a snapshot phase, and this many of them (per stream) take it long
+///   enough (a second or more) for a SIGKILL to land in the middle. Without it
+///   SigkillMidSnapshotLosesNothing passes, saying it does not apply.
+///
+/// The checks of SourceConformanceTest (each a test; the names say what they prove):
 /// - ValidationAcceptsTheConfigAndReportsEachMissingRequiredKey: the validate endpoint answers
 ///   with no error for Config(), and with an error on each required key left out.
 /// - TaskConfigsRespectTasksMax: at most `tasks.max` task configurations, all of them RUNNING.
@@ -75,16 +101,40 @@
 /// - SigkillMidStreamLosesNothing: after SIGKILL, what the offsets file says was committed is in
 ///   Kafka; the restarted worker resumes exactly at the committed offset, so the only duplicates
 ///   are records sent after the last commit (the uncommitted window); nothing is lost.
-/// - BrokerOutageAndReturnLosesNothing: the broker stops while records are written and comes back;
-///   the tasks keep RUNNING and every record arrives (on FaultableConformanceKafka(): a shared
-///   cluster is never stopped).
 /// - ReconfigurationKeepsEveryRecord: PUT .../config with Reconfigure(); the new configuration is
 ///   in force, the tasks run, nothing is lost or repeated.
 /// - RepeatedStartStopCyclesLeakNothing: stop/resume and delete/create cycles leave the worker's
 ///   open file descriptors and threads where they were.
 ///
-/// Kafka is shared by the whole binary (ConformanceKafka()); each test gets its own topic (one
-/// partition), worker and directory. Include this header in one source file per test binary.
+/// The checks of SourceKafkaFaultConformanceTest:
+/// - BrokerOutageAndReturnLosesNothing: the broker stops while records are written and comes back;
+///   the tasks keep RUNNING and every record arrives.
+/// - NetworkCutToKafkaLosesNothing: the network between the worker and Kafka is cut mid-stream
+///   (KafkaCluster::proxy()) for 5 s: meanwhile nothing reaches the topic and no offset is
+///   committed past what Kafka holds; after it comes back every record arrives, the tasks run,
+///   the committed offsets reach the last record, and no record committed before the cut is sent
+///   again.
+///
+/// The checks of SourceSystemConformanceTest (after each fault: every record arrives, the tasks
+/// keep or regain RUNNING, and a record is sent twice only if the offsets committed when the
+/// fault struck did not cover it):
+/// - SourceSystemRestartLosesNothing: RestartSourceSystem() mid-stream, with records written and
+///   not yet read.
+/// - NetworkCutToTheSourceSystemLosesNothing: SourceProxy() resets every connection mid-stream
+///   (the connector reconnects), then cuts the network for 3 s, during which no record written
+///   meanwhile may arrive (proof that the connector only goes through the proxy), and restores it.
+/// - SchemaChangeMidStreamKeepsEveryRecord: ChangeSchema() between two writes while the connector
+///   streams; the records written before it do not carry the change (even when read after it),
+///   every record written after it does, none is lost or repeated.
+/// - SigkillMidSnapshotLosesNothing: kSnapshotRecords records exist when the connector starts; the
+///   worker gets SIGKILL once the snapshot sent its first record (the check fails if the snapshot
+///   had already ended); records are written while the worker is down and right after its
+///   restart; all arrive (a snapshot started over repeats records, which is tolerated; a gap at
+///   the hand-off from snapshot to stream is not).
+///
+/// Kafka is shared by the whole binary (ConformanceKafka(), FaultableConformanceKafka()); each
+/// test gets its own topic (one partition), worker and directory. Include this header in one
+/// source file per test binary. No check is ever skipped.
 
 #pragma once
 
@@ -92,6 +142,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -101,10 +152,12 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "ck/testkit/conformance/conformance_support.h"
 #include "ck/testkit/connect_cluster.h"
+#include "ck/testkit/fault_proxy.h"
 #include "ck/testkit/kafka_cluster.h"
 
 namespace ck::testkit {
@@ -120,6 +173,11 @@ struct SourceConformanceContext {
 template <typename Adapter>
 class SourceConformanceTest : public ::testing::Test {
  protected:
+  /// `faultable_kafka`: the test runs on FaultableConformanceKafka() and the worker reaches it
+  /// through the broker's proxied listener (the Kafka fault suite); else on ConformanceKafka().
+  explicit SourceConformanceTest(bool faultable_kafka = false)
+      : faultable_kafka_(faultable_kafka) {}
+
   /// Records per stream in each test.
   static constexpr int64_t Records() {
     if constexpr (requires { Adapter::kRecords; }) {
@@ -131,31 +189,18 @@ class SourceConformanceTest : public ::testing::Test {
 
   /// Creates the test's topic, scratch directory, adapter and worker.
   void SetUp() override {
+    kafka_ = faultable_kafka_ ? &FaultableConformanceKafka() : &ConformanceKafka();
     scratch_ = std::filesystem::path(testing::TempDir()) / UniqueTestName("source");
     std::filesystem::create_directories(scratch_);
     topic_ = UniqueTestName("source");
     name_ = UniqueTestName("src");
-    StartOn(ConformanceKafka());
-  }
-
-  /// Creates the topic on `kafka`, then the adapter and the worker.
-  void StartOn(KafkaCluster& kafka) {
-    kafka_ = &kafka;
     kafka_->CreateTopic(topic_, 1);
     context_ = SourceConformanceContext{scratch_.string(), topic_, kafka_};
     adapter_ = std::make_unique<Adapter>(context_);
-    connect_ = ConnectCluster::Start(
-        {.bootstrap_servers = kafka_->bootstrap_servers(), .plugins = Adapter::Plugins()});
-  }
-
-  /// For a test that stops the broker: moves the test (topic, adapter, worker) to
-  /// FaultableConformanceKafka() unless it is there already. Call it first.
-  void UseFaultableKafka() {
-    KafkaCluster& faultable = FaultableConformanceKafka();
-    if (&faultable == kafka_) return;
-    connect_.reset();
-    adapter_.reset();
-    StartOn(faultable);
+    connect_ = ConnectCluster::Start({.bootstrap_servers = faultable_kafka_
+                                                               ? kafka_->proxied_bootstrap_servers()
+                                                               : kafka_->bootstrap_servers(),
+                                      .plugins = Adapter::Plugins()});
   }
 
   /// Stops the worker and removes the scratch directory.
@@ -251,6 +296,26 @@ class SourceConformanceTest : public ::testing::Test {
     return out;
   }
 
+  /// Per stream, the next sequence number of the offsets committed on disk now.
+  std::map<std::string, int64_t> CommittedNow() {
+    return Committed(worker().StoredSourceOffsets(name_));
+  }
+
+  /// After a fault, with every stream complete: a record repeated must be one the committed
+  /// offsets `at_fault` (taken when the fault struck) had not yet covered; what was committed is
+  /// never sent again. Prints what the fault cost.
+  void ExpectDuplicatesOnlyAfter(const std::map<std::string, int64_t>& at_fault,
+                                 const std::string& fault) {
+    const SequenceLedger ledger = Ledger();
+    for (const auto& [stream, next] : at_fault) {
+      for (int64_t seq : ledger.Duplicated(stream)) {
+        EXPECT_GE(seq, next) << "stream '" << stream << "': record " << seq << " was committed "
+                             << "before the " << fault << " and still sent again";
+      }
+    }
+    std::printf("after the %s: %s\n", fault.c_str(), ledger.Summary().c_str());
+  }
+
   /// The end offsets of the topic once they stopped moving (records in flight at a kill may land
   /// a moment later).
   std::map<int32_t, int64_t> SettledEndOffsets() {
@@ -314,6 +379,7 @@ class SourceConformanceTest : public ::testing::Test {
     return testing::AssertionFailure() << problems;
   }
 
+  bool faultable_kafka_ = false;             ///< On FaultableConformanceKafka(), via its proxy.
   KafkaCluster* kafka_ = nullptr;            ///< The binary's Kafka.
   std::filesystem::path scratch_;            ///< The adapter's directory.
   std::string topic_;                        ///< The test's topic.
@@ -322,6 +388,22 @@ class SourceConformanceTest : public ::testing::Test {
   std::unique_ptr<Adapter> adapter_;         ///< The adapter.
   std::unique_ptr<ConnectCluster> connect_;  ///< The worker.
 };
+
+/// The fixture of the Kafka fault suite: SourceConformanceTest on FaultableConformanceKafka(),
+/// with the worker bootstrapped at the broker's proxied listener, so that the test can stop the
+/// broker or cut the network between the worker and Kafka. Any adapter of the source suite.
+template <typename Adapter>
+class SourceKafkaFaultConformanceTest : public SourceConformanceTest<Adapter> {
+ protected:
+  /// On the faultable Kafka.
+  SourceKafkaFaultConformanceTest() : SourceConformanceTest<Adapter>(/*faultable_kafka=*/true) {}
+};
+
+/// The fixture of the source-system suite: SourceConformanceTest for an adapter that also runs
+/// the connector's source system and can fault it (RestartSourceSystem(), SourceProxy(), and
+/// optionally ChangeSchema() and kSnapshotRecords; see the file comment).
+template <typename Adapter>
+class SourceSystemConformanceTest : public SourceConformanceTest<Adapter> {};
 
 #ifndef CK_DOXYGEN  // the tests themselves: GoogleTest macros, not API
 
@@ -526,31 +608,6 @@ TYPED_TEST_P(SourceConformanceTest, SigkillMidStreamLosesNothing) {
   }
 }
 
-TYPED_TEST_P(SourceConformanceTest, BrokerOutageAndReturnLosesNothing) {
-  this->UseFaultableKafka();
-  const int64_t n = this->Records();
-  this->adapter_->Write(0, n / 2);
-  const int tasks = this->CreateRunning(this->adapter_->Config(n));
-  ASSERT_TRUE(this->WaitForEach(n / 4));
-  this->kafka_->Stop();
-  this->adapter_->Write(n / 2, n);
-  // The tasks keep polling while the broker is away; they neither fail nor stop.
-  const double expected_polls = static_cast<double>(n * this->adapter_->Streams().size());
-  EXPECT_TRUE(Eventually(
-      "the tasks to poll every record while the broker is down",
-      [&] {
-        return ConnectorMetric(this->worker(),
-                               "kafka_connect_source_task_metrics_source_record_poll_total",
-                               this->name_) >= expected_polls;
-      },
-      std::chrono::seconds(60), &this->worker()));
-  EXPECT_TRUE(this->worker().ConnectorAndTasksRunning(this->name_, tasks));
-  this->kafka_->Restart();
-  ASSERT_TRUE(this->WaitForAll(n, std::chrono::seconds(180)));
-  EXPECT_TRUE(this->worker().ConnectorAndTasksRunning(this->name_, tasks));
-  std::printf("after the outage: %s\n", this->Ledger().Summary().c_str());
-}
-
 TYPED_TEST_P(SourceConformanceTest, ReconfigurationKeepsEveryRecord) {
   const int64_t n = this->Records();
   this->adapter_->Write(0, n / 2);
@@ -589,8 +646,212 @@ REGISTER_TYPED_TEST_SUITE_P(SourceConformanceTest,
                             DeliversEveryRecordOnceWithMonotonicJsonOffsets,
                             StopConnectorIsPromptAndResumeContinuesWithoutDuplicates,
                             GracefulRestartResumesExactlyAtTheCommittedOffset,
-                            SigkillMidStreamLosesNothing, BrokerOutageAndReturnLosesNothing,
-                            ReconfigurationKeepsEveryRecord, RepeatedStartStopCyclesLeakNothing);
+                            SigkillMidStreamLosesNothing, ReconfigurationKeepsEveryRecord,
+                            RepeatedStartStopCyclesLeakNothing);
+
+// ---- the Kafka fault suite ------------------------------------------------------------------
+
+TYPED_TEST_SUITE_P(SourceKafkaFaultConformanceTest);
+
+TYPED_TEST_P(SourceKafkaFaultConformanceTest, BrokerOutageAndReturnLosesNothing) {
+  const int64_t n = this->Records();
+  this->adapter_->Write(0, n / 2);
+  const int tasks = this->CreateRunning(this->adapter_->Config(n));
+  ASSERT_TRUE(this->WaitForEach(n / 4));
+  this->kafka_->Stop();
+  this->adapter_->Write(n / 2, n);
+  // The tasks keep polling while the broker is away; they neither fail nor stop.
+  const double expected_polls = static_cast<double>(n * this->adapter_->Streams().size());
+  EXPECT_TRUE(Eventually(
+      "the tasks to poll every record while the broker is down",
+      [&] {
+        return ConnectorMetric(this->worker(),
+                               "kafka_connect_source_task_metrics_source_record_poll_total",
+                               this->name_) >= expected_polls;
+      },
+      std::chrono::seconds(60), &this->worker()));
+  EXPECT_TRUE(this->worker().ConnectorAndTasksRunning(this->name_, tasks));
+  this->kafka_->Restart();
+  ASSERT_TRUE(this->WaitForAll(n, std::chrono::seconds(180)));
+  EXPECT_TRUE(this->worker().ConnectorAndTasksRunning(this->name_, tasks));
+  std::printf("after the outage: %s\n", this->Ledger().Summary().c_str());
+}
+
+TYPED_TEST_P(SourceKafkaFaultConformanceTest, NetworkCutToKafkaLosesNothing) {
+  const int64_t n = this->Records();
+  FaultProxy& proxy = *this->kafka_->proxy();
+  this->adapter_->Write(0, n / 2);
+  const int tasks = this->CreateRunning(this->adapter_->Config(n));
+  ASSERT_TRUE(this->WaitForEach(n / 4));
+  // The worker loses Kafka (its producer's connections reset, new ones refused) mid-stream.
+  proxy.Cut();
+  const std::map<int32_t, int64_t> at_cut = this->SettledEndOffsets();
+  const SequenceLedger in_kafka = this->Ledger();
+  const std::map<std::string, int64_t> committed = this->CommittedNow();
+  this->adapter_->Write(n / 2, n);
+  // While it is away: nothing reaches the topic, and nothing is committed that Kafka lacks.
+  std::string last;
+  EXPECT_TRUE(Consistently(
+      "no record reaching Kafka and no offset committed past what it holds while cut",
+      [&] {
+        if (this->kafka_->EndOffsets(this->topic_) != at_cut) {
+          last = "the topic grew past the cut";
+          return false;
+        }
+        for (const auto& [stream, next] : this->CommittedNow()) {
+          if (!in_kafka.Complete({stream}, next)) {
+            last = "stream '" + stream + "' committed " + std::to_string(next) +
+                   " but Kafka holds " + in_kafka.Summary();
+            return false;
+          }
+        }
+        return true;
+      },
+      std::chrono::seconds(5)))
+      << last;
+  EXPECT_TRUE(this->worker().running()) << this->worker().LogTail();
+  std::printf("cut with %s in Kafka; restoring\n", in_kafka.Summary().c_str());
+  proxy.Restore();
+  ASSERT_TRUE(this->WaitForAll(n, std::chrono::seconds(180)));
+  EXPECT_TRUE(this->worker().ConnectorAndTasksRunning(this->name_, tasks));
+  // The offsets catch up with everything sent, and nothing committed before the cut came again.
+  EXPECT_TRUE(Eventually(
+      "the committed offsets to reach the last record after the cut",
+      [&] {
+        const std::map<std::string, int64_t> now = this->CommittedNow();
+        return std::all_of(now.begin(), now.end(), [&](const auto& e) { return e.second == n; });
+      },
+      std::chrono::seconds(60), &this->worker()));
+  this->ExpectDuplicatesOnlyAfter(committed, "network cut to Kafka");
+}
+
+REGISTER_TYPED_TEST_SUITE_P(SourceKafkaFaultConformanceTest, BrokerOutageAndReturnLosesNothing,
+                            NetworkCutToKafkaLosesNothing);
+// Connectors without a source system (a generator) do not instantiate the next suite, and an
+// older test binary may not instantiate this one yet: neither is an error of the binary.
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(SourceKafkaFaultConformanceTest);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(SourceSystemConformanceTest);
+
+// ---- the source-system suite ----------------------------------------------------------------
+
+TYPED_TEST_SUITE_P(SourceSystemConformanceTest);
+
+TYPED_TEST_P(SourceSystemConformanceTest, SourceSystemRestartLosesNothing) {
+  const int64_t n = this->Records();
+  const int tasks = this->CreateRunning(this->adapter_->Config(n));
+  this->adapter_->Write(0, n / 4);
+  ASSERT_TRUE(this->WaitForEach(n / 8));
+  // Restart the source system mid-stream, with records written and not all of them read yet.
+  this->adapter_->Write(n / 4, n / 2);
+  const std::map<std::string, int64_t> committed = this->CommittedNow();
+  this->adapter_->RestartSourceSystem();
+  this->adapter_->Write(n / 2, n);
+  ASSERT_TRUE(this->WaitForAll(n, std::chrono::seconds(180)));
+  EXPECT_TRUE(this->worker().ConnectorAndTasksRunning(this->name_, tasks));
+  this->ExpectDuplicatesOnlyAfter(committed, "source system restart");
+}
+
+TYPED_TEST_P(SourceSystemConformanceTest, NetworkCutToTheSourceSystemLosesNothing) {
+  const int64_t n = this->Records();
+  FaultProxy& proxy = this->adapter_->SourceProxy();
+  const int tasks = this->CreateRunning(this->adapter_->Config(n));
+  this->adapter_->Write(0, n / 4);
+  ASSERT_TRUE(this->WaitForEach(n / 4));
+  // Every connection to the source system reset mid-stream; the connector reconnects.
+  const uint64_t connections = proxy.connections_accepted();
+  std::map<std::string, int64_t> committed = this->CommittedNow();
+  proxy.Reset();
+  this->adapter_->Write(n / 4, n / 2);
+  ASSERT_TRUE(this->WaitForEach(n / 2));
+  EXPECT_GT(proxy.connections_accepted(), connections) << "the connector never reconnected";
+  this->ExpectDuplicatesOnlyAfter(committed, "connection reset");
+  // Then the network goes away for a while: what is written meanwhile cannot arrive.
+  committed = this->CommittedNow();
+  proxy.Cut();
+  this->adapter_->Write(n / 2, 3 * n / 4);
+  EXPECT_TRUE(Consistently(
+      "no record written during the cut reaching Kafka",
+      [&] {
+        const SequenceLedger ledger = this->Ledger();
+        for (const std::string& stream : this->adapter_->Streams()) {
+          if (ledger.Max(stream).value_or(-1) >= n / 2) return false;
+        }
+        return true;
+      },
+      std::chrono::seconds(3)))
+      << "the connector reaches the source system some other way than through SourceProxy()";
+  EXPECT_TRUE(this->worker().running()) << this->worker().LogTail();
+  proxy.Restore();
+  this->adapter_->Write(3 * n / 4, n);
+  ASSERT_TRUE(this->WaitForAll(n, std::chrono::seconds(180)));
+  EXPECT_TRUE(this->worker().ConnectorAndTasksRunning(this->name_, tasks));
+  this->ExpectDuplicatesOnlyAfter(committed, "network cut");
+}
+
+TYPED_TEST_P(SourceSystemConformanceTest, SchemaChangeMidStreamKeepsEveryRecord) {
+  if constexpr (!requires(TypeParam & a, const ConsumedRecord& r) {
+                  a.ChangeSchema();
+                  { std::as_const(a).HasChangedSchema(r) } -> std::convertible_to<bool>;
+                }) {
+    std::printf("not applicable: the adapter has no ChangeSchema() (its source has no schema)\n");
+  } else {
+    const int64_t n = this->Records();
+    this->CreateRunning(this->adapter_->Config(n));
+    // The schema changes between two records while the stream runs: those written before keep
+    // the old schema even when read after the change, those after carry the new one.
+    this->adapter_->Write(0, n / 2);
+    this->adapter_->ChangeSchema();
+    this->adapter_->Write(n / 2, n);
+    ASSERT_TRUE(this->WaitForAll(n));
+    const auto read = this->ReadAll();
+    int64_t changed = 0;
+    for (std::size_t i = 0; i < read.records.size() && i < read.ids.size(); ++i) {
+      const bool has = this->adapter_->HasChangedSchema(read.records[i]);
+      const bool after = read.ids[i].seq >= n / 2;
+      changed += has ? 1 : 0;
+      EXPECT_EQ(has, after) << "record " << read.ids[i].seq << " of stream '" << read.ids[i].stream
+                            << "' " << (after ? "lacks" : "already has")
+                            << " the changed schema: " << read.records[i].value.value_or("<null>");
+    }
+    EXPECT_TRUE(this->Ledger().NoDuplicates());
+    std::printf("%lld record(s) with the changed schema\n", static_cast<long long>(changed));
+  }
+}
+
+TYPED_TEST_P(SourceSystemConformanceTest, SigkillMidSnapshotLosesNothing) {
+  if constexpr (!requires { TypeParam::kSnapshotRecords; }) {
+    std::printf("not applicable: the adapter declares no kSnapshotRecords (no snapshot phase)\n");
+  } else {
+    const int64_t snapshot = TypeParam::kSnapshotRecords;
+    const int64_t n = snapshot + this->Records();
+    this->adapter_->Write(0, snapshot);
+    this->CreateRunning(this->adapter_->Config(n));
+    ASSERT_TRUE(Eventually(
+        "the snapshot to have sent a first record",
+        [&] { return TopicSize(*this->kafka_, this->topic_) > 0; }, std::chrono::seconds(120),
+        &this->worker()));
+    this->worker().Kill();
+    const std::map<int32_t, int64_t> boundary = this->SettledEndOffsets();
+    int64_t at_kill = 0;
+    for (const auto& [partition, end] : boundary) at_kill += end;
+    const std::map<std::string, int64_t> committed = this->CommittedNow();
+    ASSERT_LT(at_kill, snapshot * static_cast<int64_t>(this->adapter_->Streams().size()))
+        << "the snapshot was over before the SIGKILL; raise kSnapshotRecords";
+    // Changes while the worker is down and while the restarted task snapshots again (or goes
+    // on): all must arrive, across the hand-off from the snapshot to the stream.
+    this->adapter_->Write(snapshot, snapshot + this->Records() / 2);
+    this->worker().Start();
+    this->adapter_->Write(snapshot + this->Records() / 2, n);
+    ASSERT_TRUE(this->WaitForAll(n, std::chrono::seconds(240)));
+    std::printf("killed with %lld of %lld snapshot record(s) in Kafka\n",
+                static_cast<long long>(at_kill), static_cast<long long>(snapshot));
+    this->ExpectDuplicatesOnlyAfter(committed, "SIGKILL mid-snapshot");
+  }
+}
+
+REGISTER_TYPED_TEST_SUITE_P(SourceSystemConformanceTest, SourceSystemRestartLosesNothing,
+                            NetworkCutToTheSourceSystemLosesNothing,
+                            SchemaChangeMidStreamKeepsEveryRecord, SigkillMidSnapshotLosesNothing);
 
 #endif  // CK_DOXYGEN
 
