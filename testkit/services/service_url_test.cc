@@ -2,6 +2,12 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
 
 namespace ck::testkit::services_internal {
 namespace {
@@ -45,6 +51,59 @@ TEST(ServiceUrlTest, RefusesBadValuesNamingVariableWithoutThePassword) {
           << bad;
     }
   }
+}
+
+// The settings of a shared service set: CK_TEST_SERVICES names a file of VARIABLE=value lines.
+class ExternalServiceSettingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    file_ = ::testing::TempDir() + "/services.env";
+    ::setenv("CK_TEST_SERVICES", file_.c_str(), 1);
+    ::unsetenv("CK_X_URL");
+  }
+  void TearDown() override {
+    ::unsetenv("CK_TEST_SERVICES");
+    ::unsetenv("CK_X_URL");
+    for (const char* suffix : {"", ".pid", ".failed"}) std::remove((file_ + suffix).c_str());
+  }
+  void Write(const std::string& suffix, const std::string& text) const {
+    std::ofstream(file_ + suffix) << text;
+  }
+  std::string file_;
+};
+
+TEST_F(ExternalServiceSettingTest, ReadsTheFileAndTheEnvironmentWins) {
+  Write("", "CK_OTHER=1\nCK_X_URL=mariadb://127.0.0.1:3307/db\n");
+  EXPECT_EQ(ExternalServiceSetting("CK_X_URL"), "mariadb://127.0.0.1:3307/db");
+  EXPECT_EQ(ExternalServiceSetting("CK_ABSENT"), "");
+  ::setenv("CK_X_URL", "mariadb://elsewhere/db", 1);
+  EXPECT_EQ(ExternalServiceSetting("CK_X_URL"), "mariadb://elsewhere/db");
+  ::unsetenv("CK_TEST_SERVICES");
+  ::unsetenv("CK_X_URL");
+  EXPECT_EQ(ExternalServiceSetting("CK_X_URL"), "");
+}
+
+TEST_F(ExternalServiceSettingTest, ASetThatFailedOrIsGoneFailsWithTheReason) {
+  Write(".pid", std::to_string(::getpid()) + "\n");
+  Write(".failed", "KafkaCluster (local): no `java` on PATH\n");
+  EXPECT_THAT([] { ExternalServiceSetting("CK_X_URL"); },
+              ::testing::ThrowsMessage<std::runtime_error>(
+                  AllOf(HasSubstr("failed to start"), HasSubstr("no `java` on PATH"))));
+  std::remove((file_ + ".failed").c_str());
+  std::remove((file_ + ".pid").c_str());
+  EXPECT_THAT(
+      [] { ExternalServiceSetting("CK_X_URL"); },
+      ::testing::ThrowsMessage<std::runtime_error>(AllOf(
+          HasSubstr("no shared test services are running"), HasSubstr("unset CK_TEST_SERVICES"))));
+}
+
+TEST(UniqueDatabaseNameTest, NamesCarryTheProcessAndNeverRepeat) {
+  const std::string prefix = "ck_" + std::to_string(::getpid()) + "_";
+  const std::string a = UniqueDatabaseName();
+  const std::string b = UniqueDatabaseName();
+  EXPECT_THAT(a, ::testing::StartsWith(prefix));
+  EXPECT_THAT(b, ::testing::StartsWith(prefix));
+  EXPECT_NE(a, b);
 }
 
 }  // namespace
