@@ -1030,10 +1030,21 @@ void PostgresTaskImpl::Connect(bool first) {
 void PostgresTaskImpl::Close() {
   if (s_.slot_drop && sql_ != nullptr) {
     repl_.reset();
-    try {
-      sql_->Exec("SELECT pg_drop_replication_slot($1)", {s_.slot});
-    } catch (const std::exception& e) {
-      Log(LogLevel::kWarn, std::string("Cannot drop the replication slot: ") + e.what());
+    // The walsender of the stream just closed may hold the slot a moment longer (SQLSTATE 55006,
+    // thrown as ConnectionLost): retried for up to 10 s while the connection is fine.
+    for (const auto give_up = Clock::now() + std::chrono::seconds(10);;) {
+      try {
+        sql_->Exec("SELECT pg_drop_replication_slot($1)", {s_.slot});
+        break;
+      } catch (const std::exception& e) {
+        const bool in_use = dynamic_cast<const ConnectionLost*>(&e) != nullptr &&
+                            PQstatus(sql_->get()) == CONNECTION_OK;
+        if (!in_use || Clock::now() >= give_up) {
+          Log(LogLevel::kWarn, std::string("Cannot drop the replication slot: ") + e.what());
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
     }
   }
   repl_.reset();
@@ -1534,8 +1545,10 @@ void PostgresTaskImpl::BeginTransactionMetadata(uint64_t lsn, std::vector<Source
 
 void PostgresTaskImpl::EndTransactionMetadata(uint64_t end_lsn, std::vector<SourceRecord>& out) {
   // The transaction is complete: its offset resumes after it, as a heartbeat's does.
-  nlohmann::json offset = {{kLsn, end_lsn},       {kLsnProc, end_lsn},
-                           {kLsnCommit, end_lsn}, {kTxId, txn_.xid},
+  nlohmann::json offset = {{kLsn, end_lsn},
+                           {kLsnProc, end_lsn},
+                           {kLsnCommit, end_lsn},
+                           {kTxId, txn_.xid},
                            {kTsUsec, txn_.commit_time_us}};
   SourceRecord r = TransactionEvent("END", std::move(offset));
   Struct& value = r.value.as_struct();

@@ -513,7 +513,6 @@ TEST_F(PostgresSourceTest, ClearErrorsForAUserWithoutReplicationAndForWalLevelRe
   }
 }
 
-
 // ---- transaction metadata ----------------------------------------------------------------------
 
 const Struct& TxBlock(const SourceRecord& r) { return Env(r).get("transaction").as_struct(); }
@@ -662,8 +661,8 @@ TEST_F(PostgresSourceTest, TransactionMetadataSurvivesRestartsWithoutRepeatsOrMi
   task->Stop();
 }
 
-
-// ---- types beyond the common ones, and the handling modes ----------------------------------------
+// ---- types beyond the common ones, and the handling modes
+// ----------------------------------------
 
 Bytes PointWkb(double x, double y) {
   Bytes wkb{1, 1, 0, 0, 0};
@@ -742,8 +741,7 @@ TEST_F(PostgresSourceTest, MoneyBitsPointTimetzLtreeHstoreTsvectorMatchDebezium)
     EXPECT_EQ(a.get_string("ip"), first ? "192.168.1.5/24" : "::1");
     EXPECT_EQ(a.get_string("cn"), first ? "10.0.0.0/8" : "::/0");
     EXPECT_EQ(a.get_string("mac"), first ? "08:00:2b:01:02:03" : "ff:ff:ff:ff:ff:ff");
-    EXPECT_EQ(a.schema()->field("ltarr")->schema->value_schema()->name(),
-              "io.debezium.data.Ltree");
+    EXPECT_EQ(a.schema()->field("ltarr")->schema->value_schema()->name(), "io.debezium.data.Ltree");
     EXPECT_EQ(a.get_array("ltarr"), first ? (Value::Array{"a.b", "c"}) : Value::Array{});
     EXPECT_EQ(a.schema()->field("iarr"), nullptr);  // Debezium leaves interval[] out
   }
@@ -758,6 +756,10 @@ TEST_F(PostgresSourceTest, MoneyBitsPointTimetzLtreeHstoreTsvectorMatchDebezium)
   EXPECT_EQ(Before(r[2]).get_bytes("vbu"), Bytes{0x01});
   EXPECT_TRUE(r[3].value.is_null());
   task->Stop();
+  task.reset();  // slot.drop.on.stop: gone once the task is, even if its walsender lingers
+  EXPECT_EQ(pg_->Execute("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'more_slot'")
+                .Scalar(),
+            "0");
 }
 
 TEST_F(PostgresSourceTest, HandlingModesMatchDebeziumSchemasAndValues) {
