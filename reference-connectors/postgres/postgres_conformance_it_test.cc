@@ -46,7 +46,7 @@ PostgresServer& Server() {
 class PostgresAdapter {
  public:
   // Rows that exist when the connector starts, enough for its snapshot to take a few seconds.
-  static constexpr int64_t kSnapshotRecords = 30000;
+  static constexpr int64_t kSnapshotRecords = 20000;
 
   static std::vector<std::string> Plugins() {
     return {"reference-connectors/postgres/postgres.tar.gz"};
