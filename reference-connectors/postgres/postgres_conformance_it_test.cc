@@ -16,6 +16,7 @@
 // and the adapter's own queries go to the server directly.
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -35,18 +36,28 @@ using ck::testkit::PostgresServer;
 using ck::testkit::RecordId;
 using ck::testkit::SourceConformanceContext;
 
-// The binary's PostgreSQL, started on first use from the test's main thread. Every test leaves a
-// slot behind until its adapter drops it; a few spare ones for connectors being replaced.
+// The binary's PostgreSQL, started on first use from the test's main thread. Always a local
+// server of its own, even when CK_TEST_POSTGRES_URL names a shared one: the suite kills and
+// restarts it, which the testkit never does to an external server. Every test leaves a slot
+// behind until its adapter drops it; a few spare ones for connectors being replaced.
 PostgresServer& Server() {
-  static std::unique_ptr<PostgresServer> server = PostgresServer::Start(
-      {.settings = {{"max_replication_slots", "20"}, {"max_wal_senders", "20"}}});
+  static std::unique_ptr<PostgresServer> server = [] {
+    constexpr char kShared[] = "CK_TEST_POSTGRES_URL";
+    const char* shared = std::getenv(kShared);
+    const std::string saved = shared != nullptr ? shared : "";
+    ::unsetenv(kShared);
+    std::unique_ptr<PostgresServer> own = PostgresServer::Start(
+        {.settings = {{"max_replication_slots", "20"}, {"max_wal_senders", "20"}}});
+    if (shared != nullptr) ::setenv(kShared, saved.c_str(), 1);
+    return own;
+  }();
   return *server;
 }
 
 class PostgresAdapter {
  public:
   // Rows that exist when the connector starts, enough for its snapshot to take a few seconds.
-  static constexpr int64_t kSnapshotRecords = 30000;
+  static constexpr int64_t kSnapshotRecords = 20000;
 
   static std::vector<std::string> Plugins() {
     return {"reference-connectors/postgres/postgres.tar.gz"};

@@ -665,9 +665,12 @@ TYPED_TEST_P(SourceKafkaFaultConformanceTest, BrokerOutageAndReturnLosesNothing)
 TYPED_TEST_P(SourceKafkaFaultConformanceTest, NetworkCutToKafkaLosesNothing) {
   const int64_t n = this->Records();
   FaultProxy& proxy = *this->kafka_->proxy();
+  const uint64_t proxied_bytes = proxy.bytes_to_target();
   this->adapter_->Write(0, n / 2);
   const int tasks = this->CreateRunning(this->adapter_->Config(n));
   ASSERT_TRUE(this->WaitForEach(n / 4));
+  ASSERT_GT(proxy.bytes_to_target(), proxied_bytes)
+      << "the worker does not reach Kafka through the broker's proxied listener";
   // The worker loses Kafka (its producer's connections reset, new ones refused) mid-stream.
   proxy.Cut();
   const std::map<int32_t, int64_t> at_cut = this->SettledEndOffsets();
