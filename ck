@@ -24,6 +24,16 @@ SUMMARIZE="$ROOT/tools/ck/test_summary.py"
 die() { echo "ck: $*" >&2; exit 2; }
 log() { echo "ck: $*" >&2; }
 
+# Bazel, in the output base CK_BAZEL_OUTPUT_BASE names when set (e.g. to keep the Bazel servers of
+# several checkouts apart), else Bazel's default one.
+bazel() {
+  if [ -n "${CK_BAZEL_OUTPUT_BASE:-}" ] && [[ "${1:-}" != --output_base=* ]]; then
+    command bazel --output_base="$CK_BAZEL_OUTPUT_BASE" "$@"
+  else
+    command bazel "$@"
+  fi
+}
+
 missing_packages() {
   local pkg
   for pkg in "${APT_PACKAGES[@]}"; do
@@ -98,6 +108,13 @@ when any), counting test cases. Without targets it also runs the templates' acce
 (tools/ck/templates_check.sh: each template generated, built, tested, packaged, listed and run in
 a worker), whose checks count in the summary; CK_TEMPLATES_CHECK=0 skips it, =1 forces it.
 Exits non-zero when a test fails or none ran.
+
+The tests share one set of services (Kafka, PostgreSQL, MariaDB, Artemis, all local), started by
+//testkit:test_services alongside the build and handed to them through CK_TEST_SERVICES; it is
+shared with concurrent `./ck test` runs and stops by itself within a second of the last one's end.
+Tests that stop or crash a server still start their own. CK_TEST_SHARED_SERVICES=0 turns the
+shared set off (each test then starts what it needs); a CK_TEST_SERVICES already set is used as
+it is. CK_BAZEL_OUTPUT_BASE chooses Bazel's output base.
 EOF
       return 0 ;;
   esac
@@ -105,7 +122,13 @@ EOF
   has_target "${args[@]+"${args[@]}"}" || { args+=("//..."); full=1; }
   bep=$(mktemp -t ck-bep.XXXXXX.json)
   extra=$(mktemp -t ck-extra.XXXXXX)
-  bazel test --build_event_json_file="$bep" "${args[@]}" || rc=$?
+  local services="${CK_TEST_SERVICES:-}"
+  if [ -z "$services" ] && [ "${CK_TEST_SHARED_SERVICES:-1}" != 0 ]; then
+    start_test_services
+    services="$TEST_SERVICES_ENV"
+  fi
+  CK_TEST_SERVICES="$services" bazel test --build_event_json_file="$bep" "${args[@]}" || rc=$?
+  [ -z "$services" ] || report_test_services "$services"
   # The whole suite also checks the templates end to end (tools/ck/templates_check.sh), outside
   # Bazel; CK_TEMPLATES_CHECK=0 skips it, =1 runs it with explicit targets too.
   if [ "${CK_TEMPLATES_CHECK:-$full}" = 1 ]; then
@@ -118,6 +141,51 @@ EOF
   [ "$rc" -ne 0 ] || ! grep -q '^failed' "$extra" || rc=1
   rm -f "$bep" "$extra"
   return "$rc"
+}
+
+# The shared test services (docs/testkit.md, "Shared services"): one set per machine and
+# CK_CACHE_DIR, in $CACHE_DIR/test-services. Every `./ck test` using it holds a shared flock on
+# users.lock through a helper that ends with this script (even when it is killed); the set stops by
+# itself once nobody holds it. Starting is serialised by start.lock; the set starts in the
+# background, and the tests wait for services.env. Sets TEST_SERVICES_ENV to that file's path: a
+# path that never changes, so Bazel's cached test results stay valid from one run to the next.
+start_test_services() {
+  local dir="$CACHE_DIR/test-services" pid
+  mkdir -p "$dir"
+  TEST_SERVICES_ENV="$dir/services.env"
+  bazel build //testkit:test_services || die "building //testkit:test_services failed"
+  exec 8>"$dir/start.lock"
+  flock 8
+  coproc SERVICES_USER {
+    exec 8>&- flock -s "$dir/users.lock" sh -c "echo held; exec tail --pid=$$ -f /dev/null"
+  }
+  read -r _ <&"${SERVICES_USER[0]}"
+  pid=$(cat "$TEST_SERVICES_ENV.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    log "tests share the running test services (pid $pid, $TEST_SERVICES_ENV)"
+  else
+    rm -f "$TEST_SERVICES_ENV" "$TEST_SERVICES_ENV.pid" "$TEST_SERVICES_ENV.failed"
+    cp -f "$ROOT/bazel-bin/testkit/test_services" "$dir/test_services"
+    setsid "$dir/test_services" --env-file "$TEST_SERVICES_ENV" --users-lock "$dir/users.lock" \
+      </dev/null >"$dir/services.log" 2>&1 8>&- &
+    # The pid file appears at once; concurrent runs look for it.
+    local i
+    for i in $(seq 100); do [ -s "$TEST_SERVICES_ENV.pid" ] && break; sleep 0.1; done
+    log "starting the shared test services (log: $dir/services.log)"
+  fi
+  flock -u 8
+  exec 8>&-
+}
+
+# After the tests: the shared services' start-up times, or why they failed.
+report_test_services() {
+  local env="$1" log
+  log="$(dirname "$env")/services.log"
+  if [ -f "$env.failed" ]; then
+    log "the shared test services failed to start: $(cat "$env.failed")"
+  elif [ -f "$log" ] && grep -q "started in" "$log"; then
+    log "shared test services started in: $(grep "started in" "$log" | awk '{print $1, $(NF-1), "s"}' | paste -sd, - | sed "s/,/, /g")"
+  fi
 }
 
 cmd_demo() {

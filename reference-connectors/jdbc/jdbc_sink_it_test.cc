@@ -206,8 +206,9 @@ SinkRecord ChangeEvent(const std::string& topic, const std::string& op,
 class JdbcSinkItTest : public ::testing::TestWithParam<std::string> {
  protected:
   static void SetUpTestSuite() {
-    postgres_ = new Postgres(testkit::PostgresServer::Start());
-    mariadb_ = new MariaDb(testkit::MariaDbServer::Start());
+    // A test kills and restarts each server: servers of its own, never shared ones.
+    postgres_ = new Postgres(testkit::PostgresServer::Start({.exclusive = true}));
+    mariadb_ = new MariaDb(testkit::MariaDbServer::Start({.exclusive = true}));
   }
   static void TearDownTestSuite() {
     delete postgres_;

@@ -41,16 +41,9 @@ using ck::testkit::SourceConformanceContext;
 // restarts it, which the testkit never does to an external server. Every test leaves a slot
 // behind until its adapter drops it; a few spare ones for connectors being replaced.
 PostgresServer& Server() {
-  static std::unique_ptr<PostgresServer> server = [] {
-    constexpr char kShared[] = "CK_TEST_POSTGRES_URL";
-    const char* shared = std::getenv(kShared);
-    const std::string saved = shared != nullptr ? shared : "";
-    ::unsetenv(kShared);
-    std::unique_ptr<PostgresServer> own = PostgresServer::Start(
-        {.settings = {{"max_replication_slots", "20"}, {"max_wal_senders", "20"}}});
-    if (shared != nullptr) ::setenv(kShared, saved.c_str(), 1);
-    return own;
-  }();
+  static std::unique_ptr<PostgresServer> server = PostgresServer::Start(
+      {.settings = {{"max_replication_slots", "20"}, {"max_wal_senders", "20"}},
+       .exclusive = true});
   return *server;
 }
 

@@ -35,7 +35,10 @@ using Clock = std::chrono::steady_clock;
 
 class PostgresSourceTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { pg_ = testkit::PostgresServer::Start().release(); }
+  // The last test crashes the server: one of its own, never a shared one.
+  static void SetUpTestSuite() {
+    pg_ = testkit::PostgresServer::Start({.exclusive = true}).release();
+  }
   static void TearDownTestSuite() {
     delete pg_;
     pg_ = nullptr;
@@ -499,6 +502,7 @@ TEST_F(PostgresSourceTest, ClearErrorsForAUserWithoutReplicationAndForWalLevelRe
 
   testkit::PostgresServerOptions options;
   options.settings = {{"wal_level", "replica"}};
+  options.exclusive = true;  // its own settings
   auto replica = testkit::PostgresServer::Start(options);
   config = Config("replica", "public\\.nothing", "no_data");
   config["database.port"] = std::to_string(replica->port());

@@ -2,6 +2,8 @@
 // topic reads, names per test, and readers of a worker's validation and metrics answers.
 #include "ck/testkit/conformance/conformance_support.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -9,6 +11,8 @@
 #include <memory>
 #include <sstream>
 #include <thread>
+
+#include "testkit/services/service_url.h"
 
 namespace ck::testkit {
 
@@ -134,8 +138,9 @@ std::string FormatRanges(const std::vector<int64_t>& numbers, std::size_t max_ra
 KafkaCluster& ConformanceKafka() {
   // A proxied listener forces a local broker: ask for one only when no cluster is named.
   static std::unique_ptr<KafkaCluster> kafka = [] {
-    const char* named = std::getenv("CK_TEST_KAFKA_BOOTSTRAP");
-    return KafkaCluster::Start({.proxied_listener = named == nullptr || *named == '\0'});
+    const bool named =
+        !services_internal::ExternalServiceSetting("CK_TEST_KAFKA_BOOTSTRAP").empty();
+    return KafkaCluster::Start({.proxied_listener = !named});
   }();
   return *kafka;
 }
@@ -175,7 +180,7 @@ std::string UniqueTestName(const std::string& prefix) {
     }
     if (name.size() > 120) name.resize(120);
   }
-  return name + "-" + std::to_string(++counter);
+  return name + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
 }
 
 std::map<std::string, std::vector<std::string>> ValidationErrors(const nlohmann::json& infos) {
@@ -225,6 +230,31 @@ double ConnectorMetric(ConnectWorker& worker, const std::string& metric,
   return sum;
 }
 
+testing::AssertionResult ResumedAt(const std::string& stream, int64_t committed,
+                                   std::optional<int64_t> first) {
+  const std::string name = "stream '" + stream + "'";
+  const auto range = [](int64_t from, int64_t to) {
+    return from == to ? std::to_string(from) : std::to_string(from) + "-" + std::to_string(to);
+  };
+  if (!first) {
+    return testing::AssertionFailure()
+           << name << " sent nothing after the restart; it should have resumed at its committed "
+           << "offset " << committed;
+  }
+  if (*first > committed) {
+    return testing::AssertionFailure()
+           << "records " << range(committed, *first - 1) << " of " << name
+           << " are missing: the connector resumed at " << *first << ", past its committed offset "
+           << committed << " (" << *first - committed << " record(s) lost)";
+  }
+  if (*first < committed) {
+    return testing::AssertionFailure() << "records " << range(*first, committed - 1) << " of "
+                                       << name << " were sent again: the connector resumed at "
+                                       << *first << ", before its committed offset " << committed;
+  }
+  return testing::AssertionSuccess();
+}
+
 void CheckStartStopCyclesLeakNothing(ConnectWorker& worker, const std::string& name, int tasks,
                                      const std::function<int()>& create) {
   const auto cycle = [&] {
@@ -242,17 +272,31 @@ void CheckStartStopCyclesLeakNothing(ConnectWorker& worker, const std::string& n
   for (int i = 0; i < kCycles; ++i) cycle();
   // A leak of one descriptor or thread per cycle shows; the connections of clients being set up
   // or torn down come and go, hence a little slack and a wait.
+  constexpr int kFdSlack = 4;
+  constexpr int kThreadSlack = 2;
   ProcessResources now;
-  EXPECT_TRUE(Eventually(
+  const bool settled = static_cast<bool>(Eventually(
       "file descriptors and threads back at their baseline",
       [&] {
         now = worker.Resources();
-        return now.open_fds <= baseline.open_fds + 4 && now.threads <= baseline.threads + 2;
+        return now.open_fds <= baseline.open_fds + kFdSlack &&
+               now.threads <= baseline.threads + kThreadSlack;
       },
-      std::chrono::seconds(20), &worker))
-      << "after " << kCycles << " cycles: " << now.open_fds << " fds (baseline "
-      << baseline.open_fds << "), " << now.threads << " threads (baseline " << baseline.threads
-      << ")";
+      std::chrono::seconds(20), &worker));
+  const auto leaked = [&](int extra, int slack, const char* what) {
+    if (extra <= slack) return;
+    ADD_FAILURE() << "after " << kCycles << " stop/resume and delete/create cycles of " << name
+                  << ", the worker holds " << extra << " more " << what
+                  << "(s) than before the cycles (" << now.threads << " threads, " << now.open_fds
+                  << " fds; baseline " << baseline.threads << " threads, " << baseline.open_fds
+                  << " fds): " << what << "s leak, about " << (extra + kCycles / 2) / kCycles
+                  << " per cycle, when the connector or its "
+                  << "tasks start or stop";
+  };
+  if (!settled) {
+    leaked(now.threads - baseline.threads, kThreadSlack, "thread");
+    leaked(now.open_fds - baseline.open_fds, kFdSlack, "file descriptor");
+  }
   std::printf("after %d cycles: %d fds (baseline %d), %d threads (baseline %d), RSS %lld KiB\n",
               kCycles, now.open_fds, baseline.open_fds, now.threads, baseline.threads,
               static_cast<long long>(now.rss_kb));

@@ -207,7 +207,7 @@ class ArtemisBroker::Impl {
  public:
   explicit Impl(const ArtemisBrokerOptions& options)
       : options_(options), jar_dir_(JarDir(options)), cli_scratch_("ck-artemis-cli-") {
-    std::string url = Getenv(kUrlEnv);
+    std::string url = options.exclusive ? "" : services_internal::ExternalServiceSetting(kUrlEnv);
     backend_ = url.empty() ? options.backend : ServiceBackend::kExternal;
     if (backend_ == ServiceBackend::kExternal) {
       if (url.empty()) {

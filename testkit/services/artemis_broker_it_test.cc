@@ -61,7 +61,11 @@ const std::string kAmqp10Header("AMQP\x00\x01\x00\x00", 8);
 
 class ArtemisBrokerTest : public ::testing::Test {
  protected:
-  void SetUp() override { ::unsetenv(kUrlEnv); }
+  // Each test here chooses its backend: no shared server (CK_TEST_SERVICES) either.
+  void SetUp() override {
+    ::unsetenv(kUrlEnv);
+    ::unsetenv("CK_TEST_SERVICES");
+  }
   void TearDown() override { ::unsetenv(kUrlEnv); }
 };
 

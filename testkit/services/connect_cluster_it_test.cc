@@ -27,7 +27,8 @@ using namespace std::chrono_literals;
 
 class ConnectClusterTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { kafka_ = KafkaCluster::Start().release(); }
+  // Fixed topic and connector names: a cluster of its own, never a shared one.
+  static void SetUpTestSuite() { kafka_ = KafkaCluster::Start({.exclusive = true}).release(); }
   static void TearDownTestSuite() {
     delete kafka_;
     kafka_ = nullptr;

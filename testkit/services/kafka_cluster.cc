@@ -29,6 +29,7 @@
 
 #include "ck/testkit/fault_proxy.h"
 #include "testkit/services/local_service.h"
+#include "testkit/services/service_url.h"
 
 namespace ck::testkit {
 namespace {
@@ -407,10 +408,11 @@ std::string_view ToString(KafkaBackend backend) {
 class KafkaCluster::Impl {
  public:
   explicit Impl(const KafkaClusterOptions& options) : options_(options) {
-    std::string external = Getenv(kBootstrapEnv);
+    std::string external = options.exclusive || options.proxied_listener
+                               ? ""
+                               : services_internal::ExternalServiceSetting(kBootstrapEnv);
     // Only a broker run here can advertise a proxy: a proxied listener means the local backend.
-    backend_ =
-        external.empty() || options.proxied_listener ? options.backend : KafkaBackend::kExternal;
+    backend_ = external.empty() ? options.backend : KafkaBackend::kExternal;
     if (options.proxied_listener && backend_ != KafkaBackend::kLocal) {
       throw std::invalid_argument("KafkaCluster: a proxied listener needs the local backend; the " +
                                   std::string(ToString(backend_)) + " backend was asked for");

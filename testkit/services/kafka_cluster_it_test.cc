@@ -65,7 +65,11 @@ long Ms(std::chrono::steady_clock::duration d) {
 
 class KafkaClusterTest : public ::testing::Test {
  protected:
-  void SetUp() override { ::unsetenv(kBootstrapEnv); }
+  // Each test here chooses its backend: no shared cluster (CK_TEST_SERVICES) either.
+  void SetUp() override {
+    ::unsetenv(kBootstrapEnv);
+    ::unsetenv("CK_TEST_SERVICES");
+  }
   void TearDown() override { ::unsetenv(kBootstrapEnv); }
 };
 

@@ -283,7 +283,7 @@ class LocalMariaDb {
 class MariaDbServer::Impl {
  public:
   explicit Impl(const MariaDbServerOptions& options) : options_(options) {
-    std::string url = Getenv(kUrlEnv);
+    std::string url = options.exclusive ? "" : services_internal::ExternalServiceSetting(kUrlEnv);
     backend_ = url.empty() ? options.backend : ServiceBackend::kExternal;
     if (backend_ == ServiceBackend::kExternal) {
       if (url.empty()) {
@@ -295,6 +295,11 @@ class MariaDbServer::Impl {
           services_internal::ParseServiceUrl(kUrlEnv, url, {"mariadb", "mysql"}, 3306);
       endpoint_ = {parsed.host, parsed.port, "", parsed.user, parsed.password, parsed.path};
       WaitReady(endpoint_);
+      // A database of this instance's own on the shared server, dropped by the destructor.
+      const std::string fresh = services_internal::UniqueDatabaseName();
+      Execute("CREATE DATABASE " + QuoteName(fresh));
+      conn_.reset();
+      endpoint_.database = fresh;
       return;
     }
     local_ = std::make_unique<LocalMariaDb>(options);
@@ -316,7 +321,16 @@ class MariaDbServer::Impl {
     }
   }
 
-  ~Impl() { conn_.reset(); }  // before the server goes away
+  ~Impl() {
+    conn_.reset();  // before the server goes away
+    if (backend_ == ServiceBackend::kExternal) {
+      try {
+        Execute("DROP DATABASE IF EXISTS " + QuoteName(endpoint_.database));
+      } catch (const std::exception&) {  // the shared server's owner removes what is left
+      }
+      conn_.reset();
+    }
+  }
 
   ServiceBackend backend() const { return backend_; }
   const std::string& host() const { return endpoint_.host; }

@@ -30,7 +30,11 @@ long Ms(std::chrono::steady_clock::duration d) {
 
 class MariaDbServerTest : public ::testing::Test {
  protected:
-  void SetUp() override { ::unsetenv(kUrlEnv); }
+  // Each test here chooses its backend: no shared server (CK_TEST_SERVICES) either.
+  void SetUp() override {
+    ::unsetenv(kUrlEnv);
+    ::unsetenv("CK_TEST_SERVICES");
+  }
   void TearDown() override { ::unsetenv(kUrlEnv); }
 };
 
@@ -153,12 +157,24 @@ TEST_F(MariaDbServerTest, SqlErrorsNameTheStatementAndExternalServerWinsWhenUrlI
   EXPECT_EQ(db->port(), local->port());
   EXPECT_EQ(db->user(), "author");
   EXPECT_EQ(db->password(), "p@ss:word");
-  EXPECT_EQ(db->database(), "shop");
+  // A database of its own, created on the shared server and dropped at the end.
+  const std::string own = db->database();
+  EXPECT_THAT(own, testing::StartsWith("ck_"));
+  EXPECT_EQ(local->Execute("SHOW DATABASES LIKE '" + own + "'").Scalar(), own);
   EXPECT_TRUE(db->log_path().empty());
-  EXPECT_EQ(db->Execute("SELECT v FROM shared").Scalar(), "x");
+  EXPECT_THROW(db->Execute("SELECT v FROM shared"), std::runtime_error);
+  EXPECT_EQ(db->Execute("SELECT v FROM shop.shared").Scalar(), "x");
+  db->Execute("CREATE TABLE mine (v INT)");
+  {
+    std::unique_ptr<MariaDbServer> other = MariaDbServer::Start();
+    EXPECT_NE(other->database(), own);
+    EXPECT_THROW(other->Execute("SELECT v FROM mine"), std::runtime_error);
+  }
   EXPECT_THROW(db->Stop(), std::logic_error);
   EXPECT_THROW(db->Kill(), std::logic_error);
   EXPECT_THROW(db->Restart(), std::logic_error);
+  db.reset();
+  EXPECT_TRUE(local->Execute("SHOW DATABASES LIKE '" + own + "'").rows.empty());
 
   ::setenv(kUrlEnv, "127.0.0.1:3306", 1);
   EXPECT_THROW(MariaDbServer::Start(), std::invalid_argument);

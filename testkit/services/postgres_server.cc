@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "testkit/services/local_service.h"
+#include "testkit/services/service_url.h"
 
 namespace ck::testkit {
 namespace {
@@ -199,7 +200,7 @@ class LocalPostgres {
 class PostgresServer::Impl {
  public:
   explicit Impl(const PostgresServerOptions& options) : options_(options) {
-    std::string url = Getenv(kUrlEnv);
+    std::string url = options.exclusive ? "" : services_internal::ExternalServiceSetting(kUrlEnv);
     backend_ = url.empty() ? options.backend : ServiceBackend::kExternal;
     if (backend_ == ServiceBackend::kExternal) {
       if (url.empty()) {
@@ -209,6 +210,12 @@ class PostgresServer::Impl {
       }
       UseUrl(url);
       WaitReady(database_);
+      // A database of this instance's own on the shared server, dropped by the destructor.
+      const std::string fresh = services_internal::UniqueDatabaseName();
+      ExecuteOn(database_, "CREATE DATABASE \"" + fresh + "\"");
+      shared_database_ = database_;
+      database_ = fresh;
+      conninfo_ = ConninfoFor(fresh);
       return;
     }
     local_ = std::make_unique<LocalPostgres>(options);
@@ -225,16 +232,19 @@ class PostgresServer::Impl {
     WaitReady("postgres");
     if (database_ != "postgres") {
       std::string create = "CREATE DATABASE \"" + database_ + "\"";
-      auto [conn, error] = Connect(ConninfoFor("postgres"));
-      if (conn == nullptr) throw Failure("cannot connect to create database " + database_, error);
-      Result result(PQexec(conn.get(), create.c_str()));
-      if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
-        throw Failure(create + " failed", Trim(PQresultErrorMessage(result.get())));
-      }
+      ExecuteOn("postgres", create);
     }
   }
 
-  ~Impl() { conn_.reset(); }  // before the server goes away
+  ~Impl() {
+    conn_.reset();  // before the server goes away, or the database
+    if (!shared_database_.empty()) {
+      try {
+        ExecuteOn(shared_database_, "DROP DATABASE IF EXISTS \"" + database_ + "\" WITH (FORCE)");
+      } catch (const std::exception&) {  // the shared server's owner removes what is left
+      }
+    }
+  }
 
   ServiceBackend backend() const { return backend_; }
   const std::string& host() const { return host_; }
@@ -341,6 +351,16 @@ class PostgresServer::Impl {
     }
   }
 
+  // Runs one statement that returns no rows in `database`, on a connection of its own.
+  void ExecuteOn(const std::string& database, const std::string& sql) {
+    auto [conn, error] = Connect(ConninfoFor(database));
+    if (conn == nullptr) throw Failure("cannot connect to " + database + " to run " + sql, error);
+    Result result(PQexec(conn.get(), sql.c_str()));
+    if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+      throw Failure(sql + " failed", Trim(PQresultErrorMessage(result.get())));
+    }
+  }
+
   // conninfo_ with another database.
   std::string ConninfoFor(const std::string& database) const {
     return conninfo_ + " dbname=" + QuoteConninfo(database);
@@ -397,6 +417,7 @@ class PostgresServer::Impl {
   std::string user_;
   std::string password_;
   std::string database_;
+  std::string shared_database_;  // kExternal: the URL's database, where database_ was created
   std::string conninfo_;
   bool running_ = false;
   std::unique_ptr<LocalPostgres> local_;  // kLocal

@@ -29,7 +29,11 @@ long Ms(std::chrono::steady_clock::duration d) {
 
 class PostgresServerTest : public ::testing::Test {
  protected:
-  void SetUp() override { ::unsetenv(kUrlEnv); }
+  // Each test here chooses its backend: no shared server (CK_TEST_SERVICES) either.
+  void SetUp() override {
+    ::unsetenv(kUrlEnv);
+    ::unsetenv("CK_TEST_SERVICES");
+  }
   void TearDown() override { ::unsetenv(kUrlEnv); }
 };
 
@@ -154,13 +158,26 @@ TEST_F(PostgresServerTest, ExternalServerWinsWhenUrlIsSet) {
   EXPECT_EQ(pg->host(), "127.0.0.1");
   EXPECT_EQ(pg->port(), local->port());
   EXPECT_EQ(pg->user(), "connectkit");
-  EXPECT_EQ(pg->database(), "connectkit");
+  // A database of its own, created on the shared server and dropped at the end.
+  const std::string own = pg->database();
+  EXPECT_THAT(own, testing::StartsWith("ck_"));
+  const std::string exists = "SELECT count(*) FROM pg_database WHERE datname = '" + own + "'";
+  EXPECT_EQ(local->Execute(exists).Scalar(), "1");
   EXPECT_THAT(pg->conninfo(), HasSubstr("sslmode='disable'"));
+  EXPECT_THAT(pg->conninfo(), HasSubstr("dbname='" + own + "'"));
   EXPECT_TRUE(pg->log_path().empty());
-  EXPECT_EQ(pg->Execute("SELECT v FROM shared").Scalar(), "x");
+  EXPECT_THROW(pg->Execute("SELECT v FROM shared"), std::runtime_error);
+  pg->Execute("CREATE TABLE mine (v int)");
+  {
+    std::unique_ptr<PostgresServer> other = PostgresServer::Start();
+    EXPECT_NE(other->database(), own);
+    EXPECT_THROW(other->Execute("SELECT v FROM mine"), std::runtime_error);
+  }
   EXPECT_THROW(pg->Stop(), std::logic_error);
   EXPECT_THROW(pg->Kill(), std::logic_error);
   EXPECT_THROW(pg->Restart(), std::logic_error);
+  pg.reset();
+  EXPECT_EQ(local->Execute(exists).Scalar(), "0");
 
   ::setenv(kUrlEnv, "postgresql://[broken", 1);
   EXPECT_THROW(PostgresServer::Start(), std::invalid_argument);

@@ -1,10 +1,20 @@
-// A deliberately small URL parser: the CK_TEST_*_URL variables carry credentials and an address,
-// nothing that needs a general URI library. Query strings and fragments are refused rather than
-// silently dropped.
+// Where the CK_TEST_* settings come from (the environment, or the file of a shared service set),
+// database names unique on a shared server, and a deliberately small URL parser: the CK_TEST_*_URL
+// variables carry credentials and an address, nothing that needs a general URI library. Query
+// strings and fragments are refused rather than silently dropped.
 #include "testkit/services/service_url.h"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
+#include <thread>
 
 namespace ck::testkit::services_internal {
 namespace {
@@ -103,6 +113,51 @@ ServiceUrl ParseServiceUrl(const std::string& variable, const std::string& url,
     parsed.port = value;
   }
   return parsed;
+}
+
+std::string UniqueDatabaseName() {
+  static std::atomic<int> counter{0};
+  return "ck_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+}
+
+std::string ExternalServiceSetting(const std::string& variable) {
+  if (const char* value = std::getenv(variable.c_str()); value != nullptr && *value != '\0') {
+    return value;
+  }
+  const char* env = std::getenv(kServicesFileEnv);
+  if (env == nullptr || *env == '\0') return "";
+  const std::string file = env;
+  const std::string what = std::string(kServicesFileEnv) + "=" + file;
+  // The set may still be starting (`./ck test` starts it alongside the build): wait for the file,
+  // while the process that writes it (its pid in <file>.pid) lives.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  for (;;) {
+    if (std::ifstream in(file); in) {
+      const std::string prefix = variable + "=";
+      for (std::string line; std::getline(in, line);) {
+        if (line.rfind(prefix, 0) == 0) return line.substr(prefix.size());
+      }
+      return "";
+    }
+    if (std::ifstream failed(file + ".failed"); failed) {
+      const std::string why{std::istreambuf_iterator<char>(failed),
+                            std::istreambuf_iterator<char>()};
+      throw std::runtime_error("the shared test services of " + what + " failed to start: " + why);
+    }
+    std::ifstream pid_file(file + ".pid");
+    pid_t pid = 0;
+    if (!(pid_file >> pid) || pid <= 0 || ::kill(pid, 0) != 0) {
+      throw std::runtime_error(what + ": no shared test services are running for it (no " + file +
+                               ", and no live process in " + file +
+                               ".pid); run the tests through `./ck test`, or unset " +
+                               kServicesFileEnv + " to start services per test");
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw std::runtime_error(what + ": the shared test services (pid " + std::to_string(pid) +
+                               ") were not ready within 5 minutes");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
 }
 
 }  // namespace ck::testkit::services_internal

@@ -60,9 +60,10 @@ std::string Format(const SqlResult& result) {
 class CdcReplicaTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    kafka_ = KafkaCluster::Start();
-    pg_ = PostgresServer::Start();
-    mariadb_ = MariaDbServer::Start();
+    // Fixed topic and slot names: servers of its own, never shared ones.
+    kafka_ = KafkaCluster::Start({.exclusive = true});
+    pg_ = PostgresServer::Start({.exclusive = true});
+    mariadb_ = MariaDbServer::Start({.exclusive = true});
     connect_ = ConnectCluster::Start(
         {.bootstrap_servers = kafka_->bootstrap_servers(),
          .plugins = {"reference-connectors/postgres/postgres.tar.gz",

@@ -67,8 +67,9 @@ std::string ValueJson(int id, int qty) {
 class JdbcSinkEndToEndTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    kafka_ = KafkaCluster::Start();
-    pg_ = PostgresServer::Start();
+    // Fixed topic names, and a test kills PostgreSQL: servers of its own, never shared ones.
+    kafka_ = KafkaCluster::Start({.exclusive = true});
+    pg_ = PostgresServer::Start({.exclusive = true});
     plugins_ = dir_.path() + "/plugins";
     std::filesystem::create_directories(plugins_);
     std::filesystem::copy(Runfile("reference-connectors/jdbc/jdbc.tar.gz"), plugins_);

@@ -41,8 +41,9 @@ std::string ReadFile(const std::string& path) {
 class PostgresCdcTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    kafka_ = KafkaCluster::Start();
-    pg_ = PostgresServer::Start();
+    // Fixed topic names, and it reads every replication slot: servers of its own, never shared.
+    kafka_ = KafkaCluster::Start({.exclusive = true});
+    pg_ = PostgresServer::Start({.exclusive = true});
     plugins_ = dir_.path() + "/plugins";
     std::filesystem::create_directories(plugins_);
     std::filesystem::copy(

@@ -42,7 +42,8 @@ void WriteFile(const std::string& path, const std::string& text) { std::ofstream
 
 class StandaloneKafkaTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { kafka_ = KafkaCluster::Start().release(); }
+  // Fixed topic and connector names: a cluster of its own, never a shared one.
+  static void SetUpTestSuite() { kafka_ = KafkaCluster::Start({.exclusive = true}).release(); }
   static void TearDownTestSuite() {
     delete kafka_;
     kafka_ = nullptr;

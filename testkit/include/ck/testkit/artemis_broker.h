@@ -51,6 +51,10 @@ struct ArtemisBrokerOptions {
   /// backend). Empty: `$CK_ARTEMIS_JARS`, else `$CK_CACHE_DIR/jars/artemis-<version>`, else
   /// `~/.cache/connectkit/jars/artemis-<version>`.
   std::string jar_dir = {};
+  /// True when the test stops, kills or restarts the broker, or otherwise disturbs it for others:
+  /// Start() then always starts one of its own with `backend`, never the shared broker that
+  /// CK_TEST_ARTEMIS_URL (or the file of CK_TEST_SERVICES) names.
+  bool exclusive = false;
 };
 
 /// An ActiveMQ Artemis broker for one test or one test suite; see the file comment for the
@@ -59,8 +63,9 @@ struct ArtemisBrokerOptions {
 class ArtemisBroker {
  public:
   /// Starts a broker and returns once it accepts TCP connections on its AMQP port and (kLocal)
-  /// has logged that it is active. Uses the external broker when CK_TEST_ARTEMIS_URL is set,
-  /// else `options.backend`. Throws std::runtime_error when the broker is not ready within
+  /// has logged that it is active. Uses the external broker when CK_TEST_ARTEMIS_URL is set (in
+  /// the environment or the file CK_TEST_SERVICES names) and `options.exclusive` is not, else
+  /// `options.backend`. Throws std::runtime_error when the broker is not ready within
   /// `options.start_timeout`; for kLocal, when Java or the jars are missing, the message says so
   /// and to run `./ck setup`, naming the jar directory. kLocal: the broker gets SIGKILL when the
   /// thread that called Start() exits; call it from a thread that outlives the broker.

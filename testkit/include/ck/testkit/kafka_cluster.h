@@ -78,6 +78,10 @@ struct KafkaClusterOptions {
   /// proxy, so this option always starts the local backend, even when CK_TEST_KAFKA_BOOTSTRAP is
   /// set; asking for it with kEmbedded is an error.
   bool proxied_listener = false;
+  /// True when the test stops, kills or restarts the cluster, or otherwise disturbs it for others:
+  /// Start() then always starts one of its own with `backend`, never the shared cluster that
+  /// CK_TEST_KAFKA_BOOTSTRAP (or the file of CK_TEST_SERVICES) names.
+  bool exclusive = false;
 };
 
 /// A record read back by KafkaCluster::ConsumeAll.
@@ -97,7 +101,8 @@ class KafkaCluster {
   static constexpr int32_t kAnyPartition = -1;
 
   /// Starts a cluster and returns once it answers metadata requests. Uses the external cluster
-  /// when CK_TEST_KAFKA_BOOTSTRAP is set, else `options.backend`. Throws std::runtime_error when
+  /// when CK_TEST_KAFKA_BOOTSTRAP is set (in the environment or the file CK_TEST_SERVICES names)
+  /// and `options.exclusive` is not, else `options.backend`. Throws std::runtime_error when
   /// the cluster does not come up within `options.start_timeout`; for kLocal, when Java or the
   /// jars are missing, the message says so and to run `./ck setup`, naming the jar directory.
   /// kLocal: the broker gets SIGKILL when the thread that called Start() exits (so that it dies

@@ -66,6 +66,10 @@ struct MariaDbServerOptions {
   /// kLocal: the directory of `mariadbd`. Empty: `$CK_MARIADB_SBIN_DIR`, else `/usr/sbin`
   /// (Debian's mariadb-server); `mariadb-install-db` is looked up on $PATH, then in /usr/bin.
   std::string sbin_dir = {};
+  /// True when the test stops, kills or restarts the server, or otherwise disturbs it for others:
+  /// Start() then always starts one of its own with `backend`, never the shared server that
+  /// CK_TEST_MARIADB_URL (or the file of CK_TEST_SERVICES) names.
+  bool exclusive = false;
 };
 
 /// A MariaDB server for one test or one test suite; see the file comment for the backends. The
@@ -73,7 +77,9 @@ struct MariaDbServerOptions {
 class MariaDbServer {
  public:
   /// Starts a server and returns once the configured database accepts connections. Uses the
-  /// external server when CK_TEST_MARIADB_URL is set, else `options.backend`. Throws
+  /// external server when CK_TEST_MARIADB_URL is set (in the environment or the file
+  /// CK_TEST_SERVICES names) and `options.exclusive` is not, with a database of this instance's
+  /// own created there and dropped by the destructor; else `options.backend`. Throws
   /// std::runtime_error when the server is not ready within `options.start_timeout`; for kLocal,
   /// when the MariaDB programs are missing, the message names the package and `./ck setup`.
   /// kLocal: the server gets SIGKILL when the thread that called Start() exits; call it from a

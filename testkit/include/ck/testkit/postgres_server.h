@@ -66,6 +66,10 @@ struct PostgresServerOptions {
   /// kLocal: the directory of `initdb` and `postgres`. Empty: `$CK_POSTGRES_BIN_DIR`, else
   /// `/usr/lib/postgresql/15/bin` (Debian's postgresql-15).
   std::string bin_dir = {};
+  /// True when the test stops, kills or restarts the server, or otherwise disturbs it for others:
+  /// Start() then always starts one of its own with `backend`, never the shared server that
+  /// CK_TEST_POSTGRES_URL (or the file of CK_TEST_SERVICES) names.
+  bool exclusive = false;
 };
 
 /// A PostgreSQL server for one test or one test suite; see the file comment for the backends.
@@ -73,7 +77,9 @@ struct PostgresServerOptions {
 class PostgresServer {
  public:
   /// Starts a server and returns once the configured database accepts connections. Uses the
-  /// external server when CK_TEST_POSTGRES_URL is set, else `options.backend`. Throws
+  /// external server when CK_TEST_POSTGRES_URL is set (in the environment or the file
+  /// CK_TEST_SERVICES names) and `options.exclusive` is not, with a database of this instance's
+  /// own created there and dropped by the destructor; else `options.backend`. Throws
   /// std::runtime_error when the server is not ready within `options.start_timeout`; for kLocal,
   /// when the PostgreSQL programs are missing, the message names the package and `./ck setup`.
   /// kLocal: the server gets SIGKILL when the thread that called Start() exits; call it from a

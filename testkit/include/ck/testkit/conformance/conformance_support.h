@@ -75,10 +75,10 @@ class SequenceLedger {
 std::string FormatRanges(const std::vector<int64_t>& numbers, std::size_t max_ranges = 20);
 
 /// The Kafka cluster the conformance suites of this test binary share: started on first use with
-/// KafkaCluster::Start()'s defaults (a local Apache Kafka broker, or the external cluster named by
-/// CK_TEST_KAFKA_BOOTSTRAP), stopped when the binary exits. The local broker has a proxied
-/// listener (KafkaCluster::proxy()), so that it can also serve as FaultableConformanceKafka().
-/// Call it from the test's main thread.
+/// KafkaCluster::Start()'s defaults (a local Apache Kafka broker, or the shared cluster named by
+/// CK_TEST_KAFKA_BOOTSTRAP or CK_TEST_SERVICES), stopped when the binary exits. The local broker
+/// has a proxied listener (KafkaCluster::proxy()), so that it can also serve as
+/// FaultableConformanceKafka(). Call it from the test's main thread.
 KafkaCluster& ConformanceKafka();
 
 /// A Kafka cluster of this test binary that a test may fault: a local broker with a proxied
@@ -95,8 +95,9 @@ std::vector<ConsumedRecord> ReadTopic(KafkaCluster& kafka, const std::string& to
 /// The sum of `topic`'s end offsets.
 int64_t TopicSize(KafkaCluster& kafka, const std::string& topic);
 
-/// A name unique in this test binary, made of `prefix`, the running test's name (lowercase,
-/// letters, digits and dashes) and a counter; usable as a topic or connector name.
+/// A name unique on a machine, also among test binaries sharing a Kafka cluster: `prefix`, the
+/// running test's name (lowercase, letters, digits and dashes), the process id and a counter;
+/// usable as a topic or connector name.
 std::string UniqueTestName(const std::string& prefix);
 
 /// The errors of each key in a ConfigInfos answer (PUT .../config/validate), for keys that have
@@ -108,10 +109,17 @@ std::map<std::string, std::vector<std::string>> ValidationErrors(const nlohmann:
 testing::AssertionResult Consistently(const std::string& what, const std::function<bool()>& check,
                                       std::chrono::milliseconds duration);
 
+/// Success when the first record a restarted connector sent for `stream` (`first`, std::nullopt
+/// when none) is the one its committed offset `committed` names; else a failure saying which
+/// records that lost (resumed past the offset) or repeated (resumed before it).
+testing::AssertionResult ResumedAt(const std::string& stream, int64_t committed,
+                                   std::optional<int64_t> first);
+
 /// Runs connector `name` (running with `tasks` tasks) through stop, resume, delete and `create`
 /// (which creates it again and returns its task count once RUNNING): once to warm up, then six
 /// times, and checks that the worker's file descriptors and threads return to their level after
-/// the warm-up (a little slack: client connections come and go). Prints the figures.
+/// the warm-up (a little slack: client connections come and go); a failure says how many
+/// descriptors or threads each cycle leaked. Prints the figures.
 void CheckStartStopCyclesLeakNothing(ConnectWorker& worker, const std::string& name, int tasks,
                                      const std::function<int()>& create);
 
