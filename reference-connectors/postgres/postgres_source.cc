@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <functional>
 #include <sstream>
@@ -603,6 +604,24 @@ SchemaPtr SourceSchema() {
   return schema;
 }
 
+// The source block's fields, looked up once: events put them by field, not by name.
+struct SourceFields {
+  const Field &version, &connector, &name, &ts_ms, &snapshot, &db, &sequence, &ts_us, &ts_ns,
+      &schema, &table, &tx_id, &lsn;
+};
+
+const SourceFields& SourceBlockFields() {
+  static const SourceFields fields = [] {
+    const SchemaPtr& s = SourceSchema();
+    return SourceFields{*s->field("version"), *s->field("connector"), *s->field("name"),
+                        *s->field("ts_ms"),   *s->field("snapshot"),  *s->field("db"),
+                        *s->field("sequence"), *s->field("ts_us"),    *s->field("ts_ns"),
+                        *s->field("schema"),  *s->field("table"),     *s->field("txId"),
+                        *s->field("lsn")};
+  }();
+  return fields;
+}
+
 SchemaPtr TransactionBlockSchema() {
   static const SchemaPtr schema = SchemaBuilder::struct_()
                                       .optional()
@@ -670,6 +689,9 @@ struct TableSchema {
   std::vector<Column> columns;      // in table order, as tuples carry them
   std::vector<size_t> key_columns;  // indexes into columns, in primary key order
   SchemaPtr key_schema, value_schema, envelope_schema;
+  // The envelope's fields, looked up once.
+  const Field *before = nullptr, *after = nullptr, *source = nullptr, *op = nullptr,
+              *ts_ms = nullptr, *ts_us = nullptr, *ts_ns = nullptr;
 
   Struct Row(const Tuple& tuple) const {
     if (tuple.size() != columns.size()) {
@@ -701,9 +723,9 @@ struct TableSchema {
   Value Key(const Struct& row) const {
     if (key_schema == nullptr) return Value();
     Struct key(key_schema);
-    for (size_t i : key_columns) {
-      const Column& c = columns[i];
-      key.put(c.name, row.get(*c.field));
+    const auto& key_fields = key_schema->fields();
+    for (size_t k = 0; k < key_columns.size(); ++k) {
+      key.put(key_fields[k], row.get(*columns[key_columns[k]].field));
     }
     return key;
   }
@@ -754,6 +776,14 @@ std::shared_ptr<TableSchema> BuildTableSchema(const std::string& prefix, const s
                            .field("ts_ns", Schema::OptionalInt64())
                            .field("transaction", TransactionBlockSchema())
                            .build();
+  const Schema& envelope = *t->envelope_schema;
+  t->before = envelope.field("before");
+  t->after = envelope.field("after");
+  t->source = envelope.field("source");
+  t->op = envelope.field("op");
+  t->ts_ms = envelope.field("ts_ms");
+  t->ts_us = envelope.field("ts_us");
+  t->ts_ns = envelope.field("ts_ns");
   return t;
 }
 
@@ -1266,8 +1296,8 @@ void PostgresTaskImpl::SnapshotBatch(std::vector<SourceRecord>& out) {
           tuple[c].kind = 'n';
         } else {
           tuple[c].kind = 't';
-          tuple[c].data.assign(PQgetvalue(rows.get(), i, static_cast<int>(c)),
-                               PQgetlength(rows.get(), i, static_cast<int>(c)));
+          tuple[c].data = std::string_view(PQgetvalue(rows.get(), i, static_cast<int>(c)),
+                                           PQgetlength(rows.get(), i, static_cast<int>(c)));
         }
       }
       if (pending_) EmitSnapshotRow(*pending_, false, out);
@@ -1318,47 +1348,68 @@ void PostgresTaskImpl::SendStatus(bool reply_requested) {
 }
 
 nlohmann::json PostgresTaskImpl::StreamOffset(uint64_t lsn, int64_t events) const {
-  return {{kLsn, lsn},
-          {kLsnProc, lsn},
-          {kLsnCommit, last_commit_end_},
-          {kTxId, txn_.xid},
-          {kTsUsec, txn_.commit_time_us},
-          {kEventsAtLsn, events}};
+  // Built member by member, in the map's key order: an initializer list would make a JSON array
+  // per member first (this runs for every event).
+  nlohmann::json out(nlohmann::json::value_t::object);
+  auto& o = out.get_ref<nlohmann::json::object_t&>();
+  o.emplace_hint(o.end(), kLsn, lsn);
+  o.emplace_hint(o.end(), kLsnCommit, last_commit_end_);
+  o.emplace_hint(o.end(), kEventsAtLsn, events);
+  o.emplace_hint(o.end(), kLsnProc, lsn);
+  o.emplace_hint(o.end(), kTsUsec, txn_.commit_time_us);
+  o.emplace_hint(o.end(), kTxId, txn_.xid);
+  return out;
 }
 
 Struct PostgresTaskImpl::Source(const TableSchema& t, uint64_t lsn, const char* snapshot,
                                 int64_t ts_us, std::optional<uint32_t> txid) const {
+  const SourceFields& f = SourceBlockFields();
   Struct src(SourceSchema());
-  src.put("version", kPostgresVersion);
-  src.put("connector", "postgresql");
-  src.put("name", s_.prefix);
-  src.put("ts_ms", ts_us / 1000);
-  if (snapshot != nullptr) src.put("snapshot", snapshot);
-  src.put("db", s_.dbname);
-  src.put("sequence", "[" +
-                          (last_commit_end_ != 0 ? "\"" + std::to_string(last_commit_end_) + "\""
-                                                 : std::string("null")) +
-                          ",\"" + std::to_string(lsn) + "\"]");
-  src.put("ts_us", ts_us);
-  src.put("ts_ns", ts_us * 1000);
-  src.put("schema", t.schema);
-  src.put("table", t.table);
-  if (txid) src.put("txId", static_cast<int64_t>(*txid));
-  src.put("lsn", static_cast<int64_t>(lsn));
+  src.put(f.version, kPostgresVersion);
+  src.put(f.connector, "postgresql");
+  src.put(f.name, s_.prefix);
+  src.put(f.ts_ms, ts_us / 1000);
+  if (snapshot != nullptr) src.put(f.snapshot, snapshot);
+  src.put(f.db, s_.dbname);
+  // ["<last commit LSN>","<this LSN>"], or [null,"<this LSN>"] before the first commit.
+  std::string sequence;
+  sequence.reserve(48);
+  const auto append_lsn = [&sequence](uint64_t v) {
+    char digits[24];
+    sequence.push_back('"');
+    sequence.append(digits, std::to_chars(digits, digits + sizeof digits, v).ptr);
+    sequence.push_back('"');
+  };
+  sequence.push_back('[');
+  if (last_commit_end_ != 0) {
+    append_lsn(last_commit_end_);
+  } else {
+    sequence.append("null");
+  }
+  sequence.push_back(',');
+  append_lsn(lsn);
+  sequence.push_back(']');
+  src.put(f.sequence, std::move(sequence));
+  src.put(f.ts_us, ts_us);
+  src.put(f.ts_ns, ts_us * 1000);
+  src.put(f.schema, t.schema);
+  src.put(f.table, t.table);
+  if (txid) src.put(f.tx_id, static_cast<int64_t>(*txid));
+  src.put(f.lsn, static_cast<int64_t>(lsn));
   return src;
 }
 
 SourceRecord PostgresTaskImpl::Change(const TableSchema& t, const char* op, Value before,
                                       Value after, Struct source, nlohmann::json offset) const {
   Struct env(t.envelope_schema);
-  if (!before.is_null()) env.put("before", std::move(before));
-  if (!after.is_null()) env.put("after", std::move(after));
-  env.put("source", std::move(source));
-  env.put("op", op);
+  if (!before.is_null()) env.put(*t.before, std::move(before));
+  if (!after.is_null()) env.put(*t.after, std::move(after));
+  env.put(*t.source, std::move(source));
+  env.put(*t.op, op);
   const int64_t now = NowMicros();
-  env.put("ts_ms", now / 1000);
-  env.put("ts_us", now);
-  env.put("ts_ns", now * 1000);
+  env.put(*t.ts_ms, now / 1000);
+  env.put(*t.ts_us, now);
+  env.put(*t.ts_ns, now * 1000);
   SourceRecord r;
   r.topic = t.topic;
   r.key_schema = t.key_schema;
@@ -1770,6 +1821,7 @@ void PostgresTaskImpl::StreamBatch(std::vector<SourceRecord>& out) {
 
 std::vector<SourceRecord> PostgresTaskImpl::Poll() {
   std::vector<SourceRecord> out;
+  out.reserve(static_cast<size_t>(std::min(s_.max_batch, 8192)) + 2);
   try {
     switch (phase_) {
       case Phase::kSnapshot:

@@ -66,6 +66,15 @@ std::string Executable(const std::string& relative) {
 
 void WriteFile(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
+// Lines added to every worker's properties, from $CK_BENCH_WORKER_PROPERTIES ('\n' or ';'
+// separated), to try settings without rebuilding.
+std::string ExtraProperties() {
+  const char* extra = std::getenv("CK_BENCH_WORKER_PROPERTIES");
+  std::string text = extra == nullptr ? "" : extra;
+  std::replace(text.begin(), text.end(), ';', '\n');
+  return text + "\n";
+}
+
 double SelfCpuSeconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -142,7 +151,7 @@ class Worker {
                   "\nkey.converter=org.apache.kafka.connect.json.JsonConverter\n" +
                   "value.converter=org.apache.kafka.connect.json.JsonConverter\n" +
                   "key.converter.schemas.enable=" + schemas_enable +
-                  "\nvalue.converter.schemas.enable=" + schemas_enable + "\n");
+                  "\nvalue.converter.schemas.enable=" + schemas_enable + "\n" + ExtraProperties());
     WriteFile(dir + "/" + name + ".properties",
               "name=" + name +
                   "\nconnector.class=io.debezium.connector.postgresql.PostgresConnector\n"

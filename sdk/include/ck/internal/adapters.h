@@ -179,9 +179,10 @@ struct ViewAccess {
 };
 
 template <typename Records>
-void TransferRecords(const Records& records, ck_batch* out) {
+void TransferRecords(const Records& records, ck_batch* out,
+                     std::shared_ptr<BlockPool> pool = nullptr) {
   std::unique_ptr<Produced> produced =
-      std::make_unique<Produced>(records.size() * kRecordBytesEstimate);
+      std::make_unique<Produced>(records.size() * kRecordBytesEstimate, std::move(pool));
   Writer writer(produced->arena);
   ck_record* abi = produced->arena.Allocate<ck_record>(records.size());
   for (size_t i = 0; i < records.size(); ++i) writer.Record(records[i], &abi[i]);
@@ -194,6 +195,8 @@ struct WithContext {
   explicit WithContext(ck_context* ctx) : context(ctx) { ContextAccess::Bind(component, context); }
   Context context;
   T component;
+  // Memory of the batches a source task polled, for the next ones.
+  std::shared_ptr<BlockPool> pool = std::make_shared<BlockPool>();
 };
 
 /// A component without one (converters, transformations, predicates).
@@ -340,7 +343,10 @@ struct SourceTaskAdapter : Lifecycle<WithContext<T, SourceTaskContext>> {
   }
   static ck_status Poll(void* self, ck_batch* out, ck_error* err) noexcept {
     *out = ck_batch{};
-    return Guard(err, [&] { TransferRecords(L::Get(self).component.poll(), out); });
+    return Guard(err, [&] {
+      auto& instance = L::Get(self);
+      TransferRecords(instance.component.poll(), out, instance.pool);
+    });
   }
   static ck_status Commit(void* self, ck_error* err) noexcept {
     return Guard(err, [&] { L::Get(self).component.commit(); });
@@ -454,15 +460,27 @@ struct ConverterAdapter : Lifecycle<Plain<T>> {
     *out = ck_blob_batch{};
     return Guard(err, [&] {
       auto& instance = L::Get(self);
-      auto produced = std::make_unique<Produced>();
+      std::unique_ptr<Produced> produced = std::make_unique<Produced>(0, instance.pool);
       ck_str* blobs = produced->arena.Allocate<ck_str>(records->count);
       Reader reader;
       for (uint32_t i = 0; i < records->count; ++i) {
         const ck_record& r = records->records[i];
-        SchemaPtr schema = reader.Schema(instance.is_key ? r.key_schema : r.value_schema);
-        Value value = reader.Value(instance.is_key ? r.key : r.value, schema);
-        blobs[i] =
-            Blob(produced->arena, instance.component.from_connect(View(r.topic), schema, value));
+        const SchemaPtr& schema = reader.Schema(instance.is_key ? r.key_schema : r.value_schema);
+        const ck_value& abi_value = instance.is_key ? r.key : r.value;
+        if constexpr (requires { instance.component.from_connect_abi(View(r.topic), schema,
+                                                                      abi_value); }) {
+          // A converter built into the host may serialise the ABI value as it lies, sparing the
+          // C++ Value in between; it returns a view valid until its next call.
+          const std::optional<std::string_view> blob =
+              instance.component.from_connect_abi(View(r.topic), schema, abi_value);
+          blobs[i] = !blob                ? ck_str{nullptr, 0}
+                     : blob->empty()      ? ck_str{"", 0}
+                                          : produced->arena.CopyString(*blob);
+        } else {
+          Value value = reader.Value(abi_value, schema);
+          blobs[i] =
+              Blob(produced->arena, instance.component.from_connect(View(r.topic), schema, value));
+        }
       }
       Transfer(std::move(produced), blobs, records->count, out);
     });
