@@ -146,10 +146,11 @@ class PostgresAdapter {
                                                  " WHERE xmin::text::bigint < " + txid)
                                          .Scalar())};
     }
-    const std::string seq =
-        pg_.Execute("SELECT seq FROM " + name_ + " WHERE xmin::text::bigint = " + txid).Scalar();
-    if (seq.empty()) return std::nullopt;
-    return RecordId{"", std::stoll(seq) + 1};
+    const int64_t seq = std::stoll(pg_.Execute("SELECT coalesce(max(seq), -1) FROM " + name_ +
+                                               " WHERE xmin::text::bigint = " + txid)
+                                       .Scalar());
+    if (seq < 0) return std::nullopt;  // not a transaction of Write()
+    return RecordId{"", seq + 1};
   }
 
   nlohmann::json Reconfigure(nlohmann::json config) const {
