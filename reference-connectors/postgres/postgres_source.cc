@@ -552,10 +552,10 @@ struct SourceFields {
 const SourceFields& SourceBlockFields() {
   static const SourceFields fields = [] {
     const SchemaPtr& s = SourceSchema();
-    return SourceFields{*s->field("version"), *s->field("connector"), *s->field("name"),
-                        *s->field("ts_ms"),   *s->field("snapshot"),  *s->field("db"),
-                        *s->field("sequence"), *s->field("ts_us"),    *s->field("ts_ns"),
-                        *s->field("schema"),  *s->field("table"),     *s->field("txId"),
+    return SourceFields{*s->field("version"),  *s->field("connector"), *s->field("name"),
+                        *s->field("ts_ms"),    *s->field("snapshot"),  *s->field("db"),
+                        *s->field("sequence"), *s->field("ts_us"),     *s->field("ts_ns"),
+                        *s->field("schema"),   *s->field("table"),     *s->field("txId"),
                         *s->field("lsn")};
   }();
   return fields;
