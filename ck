@@ -128,7 +128,11 @@ EOF
     services="$TEST_SERVICES_ENV"
   fi
   CK_TEST_SERVICES="$services" bazel test --build_event_json_file="$bep" "${args[@]}" || rc=$?
-  [ -z "$services" ] || report_test_services "$services"
+  if [ -n "$services" ]; then
+    # This run's share of the set ends with the tests (the templates' check needs none).
+    [ -z "${SERVICES_USER_PID:-}" ] || kill "$SERVICES_USER_PID" 2>/dev/null || true
+    report_test_services "$services"
+  fi
   # The whole suite also checks the templates end to end (tools/ck/templates_check.sh), outside
   # Bazel; CK_TEMPLATES_CHECK=0 skips it, =1 runs it with explicit targets too.
   if [ "${CK_TEMPLATES_CHECK:-$full}" = 1 ]; then
@@ -145,8 +149,8 @@ EOF
 
 # The shared test services (docs/testkit.md, "Shared services"): one set per machine and
 # CK_CACHE_DIR, in $CACHE_DIR/test-services. Every `./ck test` using it holds a shared flock on
-# users.lock through a helper that ends with this script (even when it is killed); the set stops by
-# itself once nobody holds it. Starting is serialised by start.lock; the set starts in the
+# users.lock through a helper (SERVICES_USER: flock, its command ending with this script even when
+# it is killed) until its tests end; the set stops by itself once nobody holds it. Starting is serialised by start.lock; the set starts in the
 # background, and the tests wait for services.env. Sets TEST_SERVICES_ENV to that file's path: a
 # path that never changes, so Bazel's cached test results stay valid from one run to the next.
 start_test_services() {
@@ -157,7 +161,7 @@ start_test_services() {
   exec 8>"$dir/start.lock"
   flock 8
   coproc SERVICES_USER {
-    exec 8>&- flock -s "$dir/users.lock" sh -c "echo held; exec tail --pid=$$ -f /dev/null"
+    exec 8>&- flock -o -s "$dir/users.lock" sh -c "echo held; exec tail --pid=$$ -f /dev/null"
   }
   read -r _ <&"${SERVICES_USER[0]}"
   pid=$(cat "$TEST_SERVICES_ENV.pid" 2>/dev/null || true)
