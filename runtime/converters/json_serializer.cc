@@ -351,6 +351,8 @@ void JsonSerializer::WriteStruct(JsonWriter& w, const Schema* schema, const V& v
     w.String(field.name);
     w.Char(':');
     const ValuePath at{field.name, -1, path};
+    // Kafka reads the field without its default, then applies the null rules (so that
+    // replace.null.with.default=false writes null). With replacement on, get() is the same.
     WriteValue(w, field.schema.get(), value.field(field, settings_.replace_null_with_default), &at);
   }
   w.Char('}');

@@ -199,12 +199,36 @@ struct WithContext {
   std::shared_ptr<BlockPool> pool = std::make_shared<BlockPool>();
 };
 
+/// C++ schemas for the ABI schemas of successive batches: a batch's schema equal in structure to
+/// one seen before maps to the same SchemaPtr, so a converter's caches keyed by schema keep
+/// hitting (a stream of one-record batches would otherwise rebuild its schemas every time).
+class SchemaCache {
+ public:
+  /// Call before the schemas of a new batch: their addresses may repeat earlier ones.
+  void BeginBatch() {
+    if (store_->bytes() > kMaxSchemaStoreBytes) {
+      store_ = std::make_unique<SchemaStore>();
+      reader_ = std::make_unique<Reader>();
+    }
+    store_->BeginBatch();
+  }
+  /// The C++ schema of `schema` (null for nullptr), valid while the cache lives.
+  const SchemaPtr& Get(const ck_schema* schema) {
+    return reader_->Schema(store_->Canonical(schema));
+  }
+
+ private:
+  std::unique_ptr<SchemaStore> store_ = std::make_unique<SchemaStore>();
+  std::unique_ptr<Reader> reader_ = std::make_unique<Reader>();
+};
+
 /// A component without one (converters, transformations, predicates).
 template <typename T>
 struct Plain {
   explicit Plain(ck_context*) {}
   T component;
   bool is_key = false;
+  SchemaCache schemas;  // converters: the schemas of the batches they convert
   // Memory of the batches this instance produced, for the next ones.
   std::shared_ptr<BlockPool> pool = std::make_shared<BlockPool>();
 };
@@ -463,9 +487,11 @@ struct ConverterAdapter : Lifecycle<Plain<T>> {
       std::unique_ptr<Produced> produced = std::make_unique<Produced>(0, instance.pool);
       ck_str* blobs = produced->arena.Allocate<ck_str>(records->count);
       Reader reader;
+      instance.schemas.BeginBatch();
       for (uint32_t i = 0; i < records->count; ++i) {
         const ck_record& r = records->records[i];
-        const SchemaPtr& schema = reader.Schema(instance.is_key ? r.key_schema : r.value_schema);
+        const SchemaPtr& schema =
+            instance.schemas.Get(instance.is_key ? r.key_schema : r.value_schema);
         const ck_value& abi_value = instance.is_key ? r.key : r.value;
         if constexpr (requires {
                         instance.component.from_connect_abi(View(r.topic), schema, abi_value);
