@@ -94,8 +94,8 @@ class JsonConverter final : public Converter {
   std::optional<Bytes> from_connect(std::string_view topic, const SchemaPtr& schema,
                                     const Value& value) override;
   /// from_connect straight from the ABI batch (see ck::abi_internal::ConverterAdapter).
-  std::optional<std::string_view> from_connect_abi(std::string_view /*topic*/, const SchemaPtr& schema,
-                                                   const ck_value& value) {
+  std::optional<std::string_view> from_connect_abi(std::string_view /*topic*/,
+                                                   const SchemaPtr& schema, const ck_value& value) {
     return codec_.FromConnect(schema, value);
   }
   SchemaAndValue to_connect(std::string_view topic,

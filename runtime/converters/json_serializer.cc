@@ -303,9 +303,9 @@ void JsonSerializer::WriteMap(JsonWriter& w, const Schema* schema, const V& map,
     if (object_mode) {
       WriteObjectKey(w, key_schema, key, &at);
       w.Char(':');
-      const ValuePath member{!key.is_null() && key.type() == Type::kString ? key.string()
-                                                                            : std::string_view("null"),
-                             -1, path};
+      const ValuePath member{
+          !key.is_null() && key.type() == Type::kString ? key.string() : std::string_view("null"),
+          -1, path};
       WriteValue(w, value_schema, item, &member);
     } else {
       w.Char('[');

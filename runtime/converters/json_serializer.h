@@ -12,8 +12,8 @@
 #include <memory>
 #include <optional>
 #include <span>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "ck/abi/ck_abi.h"
@@ -104,7 +104,8 @@ class AbiValueView {
   double float64() const { return value_.u.f64; }
   bool boolean() const { return value_.u.i64 != 0; }
   std::string_view string() const {
-    return value_.u.bytes.len == 0 ? std::string_view() : std::string_view(value_.u.bytes.ptr, value_.u.bytes.len);
+    return value_.u.bytes.len == 0 ? std::string_view()
+                                   : std::string_view(value_.u.bytes.ptr, value_.u.bytes.len);
   }
   std::span<const uint8_t> bytes() const {
     return {reinterpret_cast<const uint8_t*>(value_.u.bytes.ptr), value_.u.bytes.len};
@@ -156,8 +157,7 @@ class JsonSerializer {
   void WriteStruct(JsonWriter& w, const Schema* schema, const V& value, const ValuePath* path);
   // A map key as the text of a JSON object member name (Jackson's asText() of the key's node).
   template <typename V>
-  void WriteObjectKey(JsonWriter& w, const Schema* key_schema, const V& key,
-                      const ValuePath* path);
+  void WriteObjectKey(JsonWriter& w, const Schema* key_schema, const V& key, const ValuePath* path);
 
   JsonConverterSettings settings_;
   JsonWriter out_;

@@ -113,7 +113,7 @@ class SourceTaskRunner final : public TaskRunner {
   // (`queue`), and the offset of the done prefix already taken off it, not committed yet.
   struct Partition {
     std::deque<Submitted> queue;
-    std::string done_offset;    // empty: none since the last commit
+    std::string done_offset;   // empty: none since the last commit
     int64_t done_records = 0;  // records taken off the queue since the last commit
   };
   // A polled batch, freed as soon as all its records are done.

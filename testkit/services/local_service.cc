@@ -22,6 +22,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -269,6 +270,32 @@ bool ChildProcess::WaitExit(std::chrono::milliseconds timeout) {
   return true;
 }
 
+namespace {
+
+// True while a process of group `pgid` is alive (zombies have released their memory and count as
+// gone): /proc/<pid>/stat has the state and the group after the command's closing parenthesis.
+bool GroupHasLiveProcess(pid_t pgid) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "stat");
+    const std::string stat{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const std::size_t close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(stat.substr(close + 1));
+    char state = 0;
+    long ppid = 0;
+    long group = 0;
+    if ((fields >> state >> ppid >> group) && group == pgid && state != 'Z' && state != 'X') {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 void ChildProcess::SendKill() const {
   if (own_group_) {
     ::kill(-pid_, SIGKILL);
@@ -289,6 +316,12 @@ void ChildProcess::Kill() {
   if (!Running()) return;
   SendKill();
   WaitExit(std::chrono::seconds(30));
+  // The leader is gone; its helpers (PostgreSQL's backends) may still be exiting, holding what a
+  // restart needs (PostgreSQL refuses to start while its old shared memory is attached).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (own_group_ && GroupHasLiveProcess(pid_) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 std::string ChildProcess::DescribeExit() const {

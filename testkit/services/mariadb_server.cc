@@ -219,13 +219,13 @@ class LocalMariaDb {
   }
 
   void InstallDb() {
-    std::vector<std::string> argv = {install_db_,
-                                     "--no-defaults",
-                                     "--datadir=" + dir_ + "/data",
-                                     "--auth-root-authentication-method=normal",
-                                     "--skip-test-db",
+    std::vector<std::string> argv = {install_db_, "--no-defaults", "--datadir=" + dir_ + "/data",
+                                     "--auth-root-authentication-method=normal", "--skip-test-db",
                                      "--skip-name-resolve",
-                                     "--innodb-log-file-size=" + std::string(kRedoLogSize)};
+                                     "--innodb-log-file-size=" + std::string(kRedoLogSize),
+                                     // Its temporary tables in the scratch directory: in a /tmp
+                                     // shared with other servers' they were seen to vanish.
+                                     "--tmpdir=" + dir_};
     ChildProcess::RunToCompletion("MariaDbServer (local): mariadb-install-db", argv,
                                   dir_ + "/install-db.log", options_.start_timeout, Spawning());
   }
@@ -240,6 +240,7 @@ class LocalMariaDb {
         {"datadir", dir_ + "/data"},
         {"socket", socket_path()},
         {"pid_file", dir_ + "/mariadbd.pid"},
+        {"tmpdir", dir_},
         {"bind_address", "127.0.0.1"},
         {"port", std::to_string(port_)},
         {"skip_name_resolve", ""},

@@ -6,7 +6,8 @@
 // Writes its pid to FILE.pid at once, starts the services one after the other (printing each
 // one's address and start-up time), then writes FILE: one CK_TEST_*=value line per service, the
 // settings the testkit's Start() reads when CK_TEST_SERVICES names FILE. If a service fails to
-// start, FILE.failed gets the reason instead and the program exits 1. Once ready it stays up
+// start, FILE.failed gets the reason instead and the program exits 1; if no process holds LOCK
+// any more between two starts, it stops there (FILE.pid removed). Once ready it stays up
 // while any process holds a shared flock(2) on LOCK (each `./ck test` using the set holds one),
 // checking every second, and until SIGTERM, SIGINT or SIGHUP; then it removes FILE and FILE.pid
 // and stops the services.
@@ -114,16 +115,28 @@ int main(int argc, char** argv) {
   std::unique_ptr<PostgresServer> postgres;
   std::unique_ptr<MariaDbServer> mariadb;
   std::unique_ptr<ArtemisBroker> artemis;
+  // A run whose tests were all cached is over before the set is up: stop starting then.
+  const auto abandoned = [&] {
+    const int locked = LockWhenUnused(users_lock);
+    if (locked < 0 && !g_stop) return false;
+    std::remove((env_file + ".pid").c_str());
+    if (locked >= 0) ::close(locked);
+    std::printf("no run uses the set any more; stopping\n");
+    return true;
+  };
   try {
     const auto begin = std::chrono::steady_clock::now();
     kafka = Timed("Kafka", [] { return KafkaCluster::Start(); });
+    if (abandoned()) return 0;
     // Every test run's CDC connectors at once: more slots and senders than one test needs.
     postgres = Timed("PostgreSQL", [] {
       return PostgresServer::Start({.settings = {{"max_replication_slots", "64"},
                                                  {"max_wal_senders", "64"},
                                                  {"max_connections", "300"}}});
     });
+    if (abandoned()) return 0;
     mariadb = Timed("MariaDB", [] { return MariaDbServer::Start(); });
+    if (abandoned()) return 0;
     artemis = Timed("Artemis", [] { return ArtemisBroker::Start(); });
     std::printf("all started in %.1f s\n",
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());

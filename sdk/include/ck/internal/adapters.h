@@ -467,15 +467,16 @@ struct ConverterAdapter : Lifecycle<Plain<T>> {
         const ck_record& r = records->records[i];
         const SchemaPtr& schema = reader.Schema(instance.is_key ? r.key_schema : r.value_schema);
         const ck_value& abi_value = instance.is_key ? r.key : r.value;
-        if constexpr (requires { instance.component.from_connect_abi(View(r.topic), schema,
-                                                                      abi_value); }) {
+        if constexpr (requires {
+                        instance.component.from_connect_abi(View(r.topic), schema, abi_value);
+                      }) {
           // A converter built into the host may serialise the ABI value as it lies, sparing the
           // C++ Value in between; it returns a view valid until its next call.
           const std::optional<std::string_view> blob =
               instance.component.from_connect_abi(View(r.topic), schema, abi_value);
-          blobs[i] = !blob                ? ck_str{nullptr, 0}
-                     : blob->empty()      ? ck_str{"", 0}
-                                          : produced->arena.CopyString(*blob);
+          blobs[i] = !blob           ? ck_str{nullptr, 0}
+                     : blob->empty() ? ck_str{"", 0}
+                                     : produced->arena.CopyString(*blob);
         } else {
           Value value = reader.Value(abi_value, schema);
           blobs[i] =
