@@ -12,8 +12,16 @@
 // LSN). A restarted task starts streaming at lsn_commit: the server replays the interrupted
 // transaction, and events of it at or before the committed (lsn, count) are skipped. A delete's
 // event carries the previous event's offset and its tombstone the new one, so a crash between
-// them repeats the delete rather than losing the tombstone. The slot's confirmed flush position is
-// only ever the lsn_commit of an offset the runtime committed (read back in commit()).
+// them repeats the delete rather than losing the tombstone.
+//
+// Confirming to the server. The slot's confirmed flush position is the lsn_commit of the offset
+// the runtime committed last (read back in commit()), except when every record poll() returned is
+// committed and none is waiting to be returned: then nothing the task emitted is owed, and it
+// confirms the end of the WAL it has received and processed (the last Commit's end, or a
+// keepalive's wal_end outside a transaction). A restart from a committed offset behind that
+// position starts at the position: what lies between holds nothing the task must emit. Confirming
+// everything received when idle is what lets a fast shutdown finish: the walsender waits until
+// its client has flushed all it was sent.
 #include "reference-connectors/postgres/postgres_source.h"
 
 #include <postgresql/libpq-fe.h>
@@ -852,6 +860,7 @@ class PostgresTaskImpl {
   void StreamBatch(std::vector<SourceRecord>& out);
   void HandleMessage(uint64_t lsn, std::string_view data, std::vector<SourceRecord>& out);
   void SendStatus(bool reply_requested);
+  bool ConfirmProcessed();
   void MaybeHeartbeat(std::vector<SourceRecord>& out);
   Struct Source(const TableSchema& t, uint64_t lsn, const char* snapshot, int64_t ts_us,
                 std::optional<uint32_t> txid) const;
@@ -883,9 +892,11 @@ class PostgresTaskImpl {
   std::optional<nlohmann::json> committed_offset_;
   bool snapshot_done_ = false;
   std::optional<Resume> resume_;
-  uint64_t stream_start_ = 0;  // LSN streaming starts at
-  uint64_t flush_lsn_ = 0;     // confirmed flush position sent to the server
-  uint64_t received_lsn_ = 0;  // highest WAL position seen
+  uint64_t stream_start_ = 0;   // LSN streaming starts at
+  uint64_t flush_lsn_ = 0;      // confirmed flush position sent to the server, never lowered
+  uint64_t received_lsn_ = 0;   // highest WAL position seen
+  uint64_t processed_lsn_ = 0;  // end of the WAL received and processed, outside a transaction
+  bool all_committed_ = true;   // the runtime committed every record poll() returned
 
   // Snapshot state.
   std::vector<SnapshotTable> snapshot_tables_;
@@ -1347,6 +1358,14 @@ void PostgresTaskImpl::SendStatus(bool reply_requested) {
   next_status_ = Clock::now() + std::chrono::milliseconds(s_.status_interval_ms);
 }
 
+// Moves the confirmed flush position up to the processed WAL when no record is owed to the
+// runtime; call it only while no record waits to be returned. True when it moved.
+bool PostgresTaskImpl::ConfirmProcessed() {
+  if (!all_committed_ || processed_lsn_ <= flush_lsn_) return false;
+  flush_lsn_ = processed_lsn_;
+  return true;
+}
+
 nlohmann::json PostgresTaskImpl::StreamOffset(uint64_t lsn, int64_t events) const {
   // Built member by member, in the map's key order: an initializer list would make a JSON array
   // per member first (this runs for every event).
@@ -1434,6 +1453,7 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
   }
   if (auto* c = std::get_if<CommitMessage>(&message)) {
     in_txn_ = false;
+    processed_lsn_ = std::max(processed_lsn_, c->end_lsn);
     if (!skip_txn_) {
       last_commit_end_ = c->end_lsn;
       last_xid_ = txn_.xid;
@@ -1774,7 +1794,10 @@ void PostgresTaskImpl::StreamBatch(std::vector<SourceRecord>& out) {
   // status every status.update.interval.ms is plenty late enough), and whenever the stream idles.
   uint32_t frames = 0;
   while (!stopping_.load()) {
-    if ((frames++ & 255) == 0 && Clock::now() >= next_status_) SendStatus(false);
+    if ((frames++ & 255) == 0 && Clock::now() >= next_status_) {
+      if (out.empty()) ConfirmProcessed();
+      SendStatus(false);
+    }
     char* buf = nullptr;
     const int n = PQgetCopyData(conn, &buf, 1);
     if (n > 0) {
@@ -1790,8 +1813,12 @@ void PostgresTaskImpl::StreamBatch(std::vector<SourceRecord>& out) {
         received_lsn_ = std::max(received_lsn_, u64(9));
         HandleMessage(start, frame.substr(25), out);
       } else if (frame[0] == 'k' && frame.size() >= 18) {
-        received_lsn_ = std::max(received_lsn_, u64(1));
-        if (frame[17] != 0) SendStatus(false);
+        const uint64_t wal_end = u64(1);
+        received_lsn_ = std::max(received_lsn_, wal_end);
+        // Outside a transaction, everything before wal_end was sent and handled.
+        if (!in_txn_) processed_lsn_ = std::max(processed_lsn_, wal_end);
+        const bool moved = out.empty() && ConfirmProcessed();
+        if (frame[17] != 0 || moved) SendStatus(false);
       }
       if (out.size() >= static_cast<size_t>(s_.max_batch)) return;
       continue;
@@ -1870,6 +1897,7 @@ std::vector<SourceRecord> PostgresTaskImpl::Poll() {
       stream_start_ = std::max(stream_start_, flush_lsn_);
     }
     last_commit_end_ = stream_start_;
+    processed_lsn_ = stream_start_;  // the records dropped above are owed again
     repl_.reset();
     sql_.reset();
     relations_.clear();
@@ -1880,17 +1908,27 @@ std::vector<SourceRecord> PostgresTaskImpl::Poll() {
         std::string(e.what()) + "; reconnecting in " + std::to_string(backoff_.count()) + " ms");
     backoff_ = std::min(backoff_ * 2, std::chrono::milliseconds(10000));
   }
-  if (!out.empty()) returned_offset_ = out.back().source_offset;
+  if (!out.empty()) {
+    returned_offset_ = out.back().source_offset;
+    all_committed_ = false;
+  }
   return out;
 }
 
 void PostgresTaskImpl::Commit() {
   const std::optional<nlohmann::json> offset = context_.offset_storage_reader().offset(partition_);
   if (!offset || !offset->is_object() || !offset->contains(kLsnCommit)) return;
+  // The runtime commits offsets in poll order: the last record returned being committed means
+  // all of them are (records with equal offsets resume at the same place).
+  all_committed_ = *offset == returned_offset_;
   const uint64_t lsn = offset->at(kLsnCommit).get<uint64_t>();
-  if (lsn <= flush_lsn_) return;
-  flush_lsn_ = lsn;
-  if (phase_ == Phase::kStreaming && repl_ != nullptr) SendStatus(false);
+  bool moved = false;
+  if (lsn > flush_lsn_) {
+    flush_lsn_ = lsn;
+    moved = true;
+  }
+  moved |= ConfirmProcessed();
+  if (moved && phase_ == Phase::kStreaming && repl_ != nullptr) SendStatus(false);
 }
 
 // ---- public classes -----------------------------------------------------------------------------
