@@ -57,7 +57,9 @@ class Reader {
         case 'b': {
           const int32_t len = I32();
           if (len < 0) Fail("a negative value length");
-          v.data = Bytes(static_cast<size_t>(len));
+          Need(static_cast<size_t>(len), "value");
+          v.data = data_.substr(pos_, static_cast<size_t>(len));  // no copy: see TupleValue
+          pos_ += static_cast<size_t>(len);
           break;
         }
         default:

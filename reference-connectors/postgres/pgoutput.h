@@ -41,8 +41,8 @@ struct RelationMessage {
 
 /// One column value of a tuple.
 struct TupleValue {
-  char kind = 'n';   ///< 'n' null, 'u' unchanged TOAST (value not sent), 't' text, 'b' binary.
-  std::string data;  ///< The value for 't' and 'b'.
+  char kind = 'n';        ///< 'n' null, 'u' unchanged TOAST (value not sent), 't' text, 'b' binary.
+  std::string_view data;  ///< The value for 't' and 'b': a view into the decoded message.
 };
 using Tuple = std::vector<TupleValue>;
 
@@ -115,8 +115,9 @@ using PgOutputMessage =
     std::variant<BeginMessage, CommitMessage, OriginMessage, RelationMessage, TypeMessage,
                  InsertMessage, UpdateMessage, DeleteMessage, TruncateMessage, LogicalMessage>;
 
-/// Decodes one pgoutput message. Throws ck::DataError naming the message type and what is wrong
-/// when the bytes are truncated, have trailing data or an unknown type.
+/// Decodes one pgoutput message. Tuple values view `data`, which must outlive them. Throws
+/// ck::DataError naming the message type and what is wrong when the bytes are truncated, have
+/// trailing data or an unknown type.
 PgOutputMessage DecodePgOutput(std::string_view data);
 
 }  // namespace ck::postgres

@@ -89,7 +89,9 @@ TEST(PgOutputTest, RelationListsColumnsWithKeyFlagsTypesAndModifiers) {
 }
 
 TEST(PgOutputTest, InsertCarriesTextNullAndUnchangedToastValues) {
-  const auto m = DecodePgOutput(Msg('I').I32(7).U8('N').I16(3).Text("42").U8('n').U8('u').str());
+  // Tuple values view the message: it must outlive them.
+  const std::string bytes = Msg('I').I32(7).U8('N').I16(3).Text("42").U8('n').U8('u').str();
+  const auto m = DecodePgOutput(bytes);
   const auto& i = std::get<InsertMessage>(m);
   EXPECT_EQ(i.relid, 7u);
   ASSERT_EQ(i.new_tuple.size(), 3u);
@@ -100,14 +102,15 @@ TEST(PgOutputTest, InsertCarriesTextNullAndUnchangedToastValues) {
 }
 
 TEST(PgOutputTest, UpdateWithAndWithoutOldTuple) {
-  const auto plain =
-      std::get<UpdateMessage>(DecodePgOutput(Msg('U').I32(7).U8('N').I16(1).Text("b").str()));
+  const std::string plain_bytes = Msg('U').I32(7).U8('N').I16(1).Text("b").str();
+  const auto plain = std::get<UpdateMessage>(DecodePgOutput(plain_bytes));
   EXPECT_EQ(plain.old_kind, 0);
   EXPECT_TRUE(plain.old_tuple.empty());
   EXPECT_EQ(plain.new_tuple[0].data, "b");
 
-  const auto full = std::get<UpdateMessage>(
-      DecodePgOutput(Msg('U').I32(7).U8('O').I16(1).Text("a").U8('N').I16(1).Text("b").str()));
+  const std::string full_bytes =
+      Msg('U').I32(7).U8('O').I16(1).Text("a").U8('N').I16(1).Text("b").str();
+  const auto full = std::get<UpdateMessage>(DecodePgOutput(full_bytes));
   EXPECT_EQ(full.old_kind, 'O');
   EXPECT_EQ(full.old_tuple[0].data, "a");
   EXPECT_EQ(full.new_tuple[0].data, "b");
@@ -119,8 +122,8 @@ TEST(PgOutputTest, UpdateWithAndWithoutOldTuple) {
 }
 
 TEST(PgOutputTest, DeleteTruncateTypeOriginAndMessage) {
-  const auto d =
-      std::get<DeleteMessage>(DecodePgOutput(Msg('D').I32(9).U8('K').I16(1).Text("5").str()));
+  const std::string delete_bytes = Msg('D').I32(9).U8('K').I16(1).Text("5").str();
+  const auto d = std::get<DeleteMessage>(DecodePgOutput(delete_bytes));
   EXPECT_EQ(d.relid, 9u);
   EXPECT_EQ(d.old_kind, 'K');
   EXPECT_EQ(d.old_tuple[0].data, "5");

@@ -12,8 +12,16 @@
 // LSN). A restarted task starts streaming at lsn_commit: the server replays the interrupted
 // transaction, and events of it at or before the committed (lsn, count) are skipped. A delete's
 // event carries the previous event's offset and its tombstone the new one, so a crash between
-// them repeats the delete rather than losing the tombstone. The slot's confirmed flush position is
-// only ever the lsn_commit of an offset the runtime committed (read back in commit()).
+// them repeats the delete rather than losing the tombstone.
+//
+// Confirming to the server. The slot's confirmed flush position is the lsn_commit of the offset
+// the runtime committed last (read back in commit()), except when every record poll() returned is
+// committed and none is waiting to be returned: then nothing the task emitted is owed, and it
+// confirms the end of the WAL it has received and processed (the last Commit's end, or a
+// keepalive's wal_end outside a transaction). A restart from a committed offset behind that
+// position starts at the position: what lies between holds nothing the task must emit. Confirming
+// everything received when idle is what lets a fast shutdown finish: the walsender waits until
+// its client has flushed all it was sent.
 #include "reference-connectors/postgres/postgres_source.h"
 
 #include <postgresql/libpq-fe.h>
@@ -22,6 +30,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <functional>
 #include <sstream>
@@ -603,6 +612,24 @@ SchemaPtr SourceSchema() {
   return schema;
 }
 
+// The source block's fields, looked up once: events put them by field, not by name.
+struct SourceFields {
+  const Field &version, &connector, &name, &ts_ms, &snapshot, &db, &sequence, &ts_us, &ts_ns,
+      &schema, &table, &tx_id, &lsn;
+};
+
+const SourceFields& SourceBlockFields() {
+  static const SourceFields fields = [] {
+    const SchemaPtr& s = SourceSchema();
+    return SourceFields{*s->field("version"),  *s->field("connector"), *s->field("name"),
+                        *s->field("ts_ms"),    *s->field("snapshot"),  *s->field("db"),
+                        *s->field("sequence"), *s->field("ts_us"),     *s->field("ts_ns"),
+                        *s->field("schema"),   *s->field("table"),     *s->field("txId"),
+                        *s->field("lsn")};
+  }();
+  return fields;
+}
+
 SchemaPtr TransactionBlockSchema() {
   static const SchemaPtr schema = SchemaBuilder::struct_()
                                       .optional()
@@ -670,6 +697,9 @@ struct TableSchema {
   std::vector<Column> columns;      // in table order, as tuples carry them
   std::vector<size_t> key_columns;  // indexes into columns, in primary key order
   SchemaPtr key_schema, value_schema, envelope_schema;
+  // The envelope's fields, looked up once.
+  const Field *before = nullptr, *after = nullptr, *source = nullptr, *op = nullptr,
+              *ts_ms = nullptr, *ts_us = nullptr, *ts_ns = nullptr;
 
   Struct Row(const Tuple& tuple) const {
     if (tuple.size() != columns.size()) {
@@ -701,9 +731,9 @@ struct TableSchema {
   Value Key(const Struct& row) const {
     if (key_schema == nullptr) return Value();
     Struct key(key_schema);
-    for (size_t i : key_columns) {
-      const Column& c = columns[i];
-      key.put(c.name, row.get(*c.field));
+    const auto& key_fields = key_schema->fields();
+    for (size_t k = 0; k < key_columns.size(); ++k) {
+      key.put(key_fields[k], row.get(*columns[key_columns[k]].field));
     }
     return key;
   }
@@ -754,6 +784,14 @@ std::shared_ptr<TableSchema> BuildTableSchema(const std::string& prefix, const s
                            .field("ts_ns", Schema::OptionalInt64())
                            .field("transaction", TransactionBlockSchema())
                            .build();
+  const Schema& envelope = *t->envelope_schema;
+  t->before = envelope.field("before");
+  t->after = envelope.field("after");
+  t->source = envelope.field("source");
+  t->op = envelope.field("op");
+  t->ts_ms = envelope.field("ts_ms");
+  t->ts_us = envelope.field("ts_us");
+  t->ts_ns = envelope.field("ts_ns");
   return t;
 }
 
@@ -822,6 +860,7 @@ class PostgresTaskImpl {
   void StreamBatch(std::vector<SourceRecord>& out);
   void HandleMessage(uint64_t lsn, std::string_view data, std::vector<SourceRecord>& out);
   void SendStatus(bool reply_requested);
+  bool ConfirmProcessed();
   void MaybeHeartbeat(std::vector<SourceRecord>& out);
   Struct Source(const TableSchema& t, uint64_t lsn, const char* snapshot, int64_t ts_us,
                 std::optional<uint32_t> txid) const;
@@ -853,9 +892,11 @@ class PostgresTaskImpl {
   std::optional<nlohmann::json> committed_offset_;
   bool snapshot_done_ = false;
   std::optional<Resume> resume_;
-  uint64_t stream_start_ = 0;  // LSN streaming starts at
-  uint64_t flush_lsn_ = 0;     // confirmed flush position sent to the server
-  uint64_t received_lsn_ = 0;  // highest WAL position seen
+  uint64_t stream_start_ = 0;   // LSN streaming starts at
+  uint64_t flush_lsn_ = 0;      // confirmed flush position sent to the server, never lowered
+  uint64_t received_lsn_ = 0;   // highest WAL position seen
+  uint64_t processed_lsn_ = 0;  // end of the WAL received and processed, outside a transaction
+  bool all_committed_ = true;   // the runtime committed every record poll() returned
 
   // Snapshot state.
   std::vector<SnapshotTable> snapshot_tables_;
@@ -1030,10 +1071,21 @@ void PostgresTaskImpl::Connect(bool first) {
 void PostgresTaskImpl::Close() {
   if (s_.slot_drop && sql_ != nullptr) {
     repl_.reset();
-    try {
-      sql_->Exec("SELECT pg_drop_replication_slot($1)", {s_.slot});
-    } catch (const std::exception& e) {
-      Log(LogLevel::kWarn, std::string("Cannot drop the replication slot: ") + e.what());
+    // The walsender of the stream just closed may hold the slot a moment longer (SQLSTATE 55006,
+    // thrown as ConnectionLost): retried for up to 10 s while the connection is fine.
+    for (const auto give_up = Clock::now() + std::chrono::seconds(10);;) {
+      try {
+        sql_->Exec("SELECT pg_drop_replication_slot($1)", {s_.slot});
+        break;
+      } catch (const std::exception& e) {
+        const bool in_use = dynamic_cast<const ConnectionLost*>(&e) != nullptr &&
+                            PQstatus(sql_->get()) == CONNECTION_OK;
+        if (!in_use || Clock::now() >= give_up) {
+          Log(LogLevel::kWarn, std::string("Cannot drop the replication slot: ") + e.what());
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
     }
   }
   repl_.reset();
@@ -1255,8 +1307,8 @@ void PostgresTaskImpl::SnapshotBatch(std::vector<SourceRecord>& out) {
           tuple[c].kind = 'n';
         } else {
           tuple[c].kind = 't';
-          tuple[c].data.assign(PQgetvalue(rows.get(), i, static_cast<int>(c)),
-                               PQgetlength(rows.get(), i, static_cast<int>(c)));
+          tuple[c].data = std::string_view(PQgetvalue(rows.get(), i, static_cast<int>(c)),
+                                           PQgetlength(rows.get(), i, static_cast<int>(c)));
         }
       }
       if (pending_) EmitSnapshotRow(*pending_, false, out);
@@ -1306,48 +1358,77 @@ void PostgresTaskImpl::SendStatus(bool reply_requested) {
   next_status_ = Clock::now() + std::chrono::milliseconds(s_.status_interval_ms);
 }
 
+// Moves the confirmed flush position up to the processed WAL when no record is owed to the
+// runtime; call it only while no record waits to be returned. True when it moved.
+bool PostgresTaskImpl::ConfirmProcessed() {
+  if (!all_committed_ || processed_lsn_ <= flush_lsn_) return false;
+  flush_lsn_ = processed_lsn_;
+  return true;
+}
+
 nlohmann::json PostgresTaskImpl::StreamOffset(uint64_t lsn, int64_t events) const {
-  return {{kLsn, lsn},
-          {kLsnProc, lsn},
-          {kLsnCommit, last_commit_end_},
-          {kTxId, txn_.xid},
-          {kTsUsec, txn_.commit_time_us},
-          {kEventsAtLsn, events}};
+  // Built member by member, in the map's key order: an initializer list would make a JSON array
+  // per member first (this runs for every event).
+  nlohmann::json out(nlohmann::json::value_t::object);
+  auto& o = out.get_ref<nlohmann::json::object_t&>();
+  o.emplace_hint(o.end(), kLsn, lsn);
+  o.emplace_hint(o.end(), kLsnCommit, last_commit_end_);
+  o.emplace_hint(o.end(), kEventsAtLsn, events);
+  o.emplace_hint(o.end(), kLsnProc, lsn);
+  o.emplace_hint(o.end(), kTsUsec, txn_.commit_time_us);
+  o.emplace_hint(o.end(), kTxId, txn_.xid);
+  return out;
 }
 
 Struct PostgresTaskImpl::Source(const TableSchema& t, uint64_t lsn, const char* snapshot,
                                 int64_t ts_us, std::optional<uint32_t> txid) const {
+  const SourceFields& f = SourceBlockFields();
   Struct src(SourceSchema());
-  src.put("version", kPostgresVersion);
-  src.put("connector", "postgresql");
-  src.put("name", s_.prefix);
-  src.put("ts_ms", ts_us / 1000);
-  if (snapshot != nullptr) src.put("snapshot", snapshot);
-  src.put("db", s_.dbname);
-  src.put("sequence", "[" +
-                          (last_commit_end_ != 0 ? "\"" + std::to_string(last_commit_end_) + "\""
-                                                 : std::string("null")) +
-                          ",\"" + std::to_string(lsn) + "\"]");
-  src.put("ts_us", ts_us);
-  src.put("ts_ns", ts_us * 1000);
-  src.put("schema", t.schema);
-  src.put("table", t.table);
-  if (txid) src.put("txId", static_cast<int64_t>(*txid));
-  src.put("lsn", static_cast<int64_t>(lsn));
+  src.put(f.version, kPostgresVersion);
+  src.put(f.connector, "postgresql");
+  src.put(f.name, s_.prefix);
+  src.put(f.ts_ms, ts_us / 1000);
+  if (snapshot != nullptr) src.put(f.snapshot, snapshot);
+  src.put(f.db, s_.dbname);
+  // ["<last commit LSN>","<this LSN>"], or [null,"<this LSN>"] before the first commit.
+  std::string sequence;
+  sequence.reserve(48);
+  const auto append_lsn = [&sequence](uint64_t v) {
+    char digits[24];
+    sequence.push_back('"');
+    sequence.append(digits, std::to_chars(digits, digits + sizeof digits, v).ptr);
+    sequence.push_back('"');
+  };
+  sequence.push_back('[');
+  if (last_commit_end_ != 0) {
+    append_lsn(last_commit_end_);
+  } else {
+    sequence.append("null");
+  }
+  sequence.push_back(',');
+  append_lsn(lsn);
+  sequence.push_back(']');
+  src.put(f.sequence, std::move(sequence));
+  src.put(f.ts_us, ts_us);
+  src.put(f.ts_ns, ts_us * 1000);
+  src.put(f.schema, t.schema);
+  src.put(f.table, t.table);
+  if (txid) src.put(f.tx_id, static_cast<int64_t>(*txid));
+  src.put(f.lsn, static_cast<int64_t>(lsn));
   return src;
 }
 
 SourceRecord PostgresTaskImpl::Change(const TableSchema& t, const char* op, Value before,
                                       Value after, Struct source, nlohmann::json offset) const {
   Struct env(t.envelope_schema);
-  if (!before.is_null()) env.put("before", std::move(before));
-  if (!after.is_null()) env.put("after", std::move(after));
-  env.put("source", std::move(source));
-  env.put("op", op);
+  if (!before.is_null()) env.put(*t.before, std::move(before));
+  if (!after.is_null()) env.put(*t.after, std::move(after));
+  env.put(*t.source, std::move(source));
+  env.put(*t.op, op);
   const int64_t now = NowMicros();
-  env.put("ts_ms", now / 1000);
-  env.put("ts_us", now);
-  env.put("ts_ns", now * 1000);
+  env.put(*t.ts_ms, now / 1000);
+  env.put(*t.ts_us, now);
+  env.put(*t.ts_ns, now * 1000);
   SourceRecord r;
   r.topic = t.topic;
   r.key_schema = t.key_schema;
@@ -1372,6 +1453,7 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
   }
   if (auto* c = std::get_if<CommitMessage>(&message)) {
     in_txn_ = false;
+    processed_lsn_ = std::max(processed_lsn_, c->end_lsn);
     if (!skip_txn_) {
       last_commit_end_ = c->end_lsn;
       last_xid_ = txn_.xid;
@@ -1534,8 +1616,10 @@ void PostgresTaskImpl::BeginTransactionMetadata(uint64_t lsn, std::vector<Source
 
 void PostgresTaskImpl::EndTransactionMetadata(uint64_t end_lsn, std::vector<SourceRecord>& out) {
   // The transaction is complete: its offset resumes after it, as a heartbeat's does.
-  nlohmann::json offset = {{kLsn, end_lsn},       {kLsnProc, end_lsn},
-                           {kLsnCommit, end_lsn}, {kTxId, txn_.xid},
+  nlohmann::json offset = {{kLsn, end_lsn},
+                           {kLsnProc, end_lsn},
+                           {kLsnCommit, end_lsn},
+                           {kTxId, txn_.xid},
                            {kTsUsec, txn_.commit_time_us}};
   SourceRecord r = TransactionEvent("END", std::move(offset));
   Struct& value = r.value.as_struct();
@@ -1706,8 +1790,14 @@ void PostgresTaskImpl::MaybeHeartbeat(std::vector<SourceRecord>& out) {
 void PostgresTaskImpl::StreamBatch(std::vector<SourceRecord>& out) {
   const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(s_.poll_interval_ms);
   PGconn* conn = repl_->get();
+  // The clock is read for the status deadline every 256 frames while a backlog streams in (a
+  // status every status.update.interval.ms is plenty late enough), and whenever the stream idles.
+  uint32_t frames = 0;
   while (!stopping_.load()) {
-    if (Clock::now() >= next_status_) SendStatus(false);
+    if ((frames++ & 255) == 0 && Clock::now() >= next_status_) {
+      if (out.empty()) ConfirmProcessed();
+      SendStatus(false);
+    }
     char* buf = nullptr;
     const int n = PQgetCopyData(conn, &buf, 1);
     if (n > 0) {
@@ -1723,8 +1813,12 @@ void PostgresTaskImpl::StreamBatch(std::vector<SourceRecord>& out) {
         received_lsn_ = std::max(received_lsn_, u64(9));
         HandleMessage(start, frame.substr(25), out);
       } else if (frame[0] == 'k' && frame.size() >= 18) {
-        received_lsn_ = std::max(received_lsn_, u64(1));
-        if (frame[17] != 0) SendStatus(false);
+        const uint64_t wal_end = u64(1);
+        received_lsn_ = std::max(received_lsn_, wal_end);
+        // Outside a transaction, everything before wal_end was sent and handled.
+        if (!in_txn_) processed_lsn_ = std::max(processed_lsn_, wal_end);
+        const bool moved = out.empty() && ConfirmProcessed();
+        if (frame[17] != 0 || moved) SendStatus(false);
       }
       if (out.size() >= static_cast<size_t>(s_.max_batch)) return;
       continue;
@@ -1736,6 +1830,7 @@ void PostgresTaskImpl::StreamBatch(std::vector<SourceRecord>& out) {
           PgConnection::Trim(r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn)));
     }
     if (n == -2) repl_->ThrowLost("Reading the replication stream failed");
+    frames = 0;  // no frame waiting: check the status deadline on the next round
     MaybeHeartbeat(out);
     if (!out.empty() && !in_txn_) return;
     const Clock::time_point now = Clock::now();
@@ -1757,6 +1852,7 @@ void PostgresTaskImpl::StreamBatch(std::vector<SourceRecord>& out) {
 
 std::vector<SourceRecord> PostgresTaskImpl::Poll() {
   std::vector<SourceRecord> out;
+  out.reserve(static_cast<size_t>(std::min(s_.max_batch, 8192)) + 2);
   try {
     switch (phase_) {
       case Phase::kSnapshot:
@@ -1801,6 +1897,7 @@ std::vector<SourceRecord> PostgresTaskImpl::Poll() {
       stream_start_ = std::max(stream_start_, flush_lsn_);
     }
     last_commit_end_ = stream_start_;
+    processed_lsn_ = stream_start_;  // the records dropped above are owed again
     repl_.reset();
     sql_.reset();
     relations_.clear();
@@ -1811,17 +1908,27 @@ std::vector<SourceRecord> PostgresTaskImpl::Poll() {
         std::string(e.what()) + "; reconnecting in " + std::to_string(backoff_.count()) + " ms");
     backoff_ = std::min(backoff_ * 2, std::chrono::milliseconds(10000));
   }
-  if (!out.empty()) returned_offset_ = out.back().source_offset;
+  if (!out.empty()) {
+    returned_offset_ = out.back().source_offset;
+    all_committed_ = false;
+  }
   return out;
 }
 
 void PostgresTaskImpl::Commit() {
   const std::optional<nlohmann::json> offset = context_.offset_storage_reader().offset(partition_);
   if (!offset || !offset->is_object() || !offset->contains(kLsnCommit)) return;
+  // The runtime commits offsets in poll order: the last record returned being committed means
+  // all of them are (records with equal offsets resume at the same place).
+  all_committed_ = *offset == returned_offset_;
   const uint64_t lsn = offset->at(kLsnCommit).get<uint64_t>();
-  if (lsn <= flush_lsn_) return;
-  flush_lsn_ = lsn;
-  if (phase_ == Phase::kStreaming && repl_ != nullptr) SendStatus(false);
+  bool moved = false;
+  if (lsn > flush_lsn_) {
+    flush_lsn_ = lsn;
+    moved = true;
+  }
+  moved |= ConfirmProcessed();
+  if (moved && phase_ == Phase::kStreaming && repl_ != nullptr) SendStatus(false);
 }
 
 // ---- public classes -----------------------------------------------------------------------------

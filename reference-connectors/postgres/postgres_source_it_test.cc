@@ -7,10 +7,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -94,9 +97,78 @@ class PostgresSourceTest : public ::testing::Test {
         .Scalar();
   }
 
+  // The walsender of `slot` has had a standby status update whose write position is at least
+  // `lsn`: the task read the stream that far.
+  static bool SlotClientWroteUpTo(const std::string& slot, uint64_t lsn) {
+    return pg_->Execute("SELECT r.write_lsn - '0/0' >= " + std::to_string(lsn) +
+                        " FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = "
+                        "r.pid WHERE s.slot_name = '" +
+                        slot + "'")
+               .Scalar() == "t";
+  }
+
+  static uint64_t CurrentWalLsn() {
+    return std::stoull(pg_->Execute("SELECT pg_current_wal_lsn() - '0/0'").Scalar());
+  }
+
   static testkit::PostgresServer* pg_;
   testkit::FakeHost host_;
 };
+
+// Polls a task on a thread of its own, as the runtime does, and commits every batch at once (the
+// runtime's offset commit with every record acknowledged); so the task is polled while the test
+// thread stops or restarts the server.
+class BackgroundPoller {
+ public:
+  BackgroundPoller(testkit::SourceTaskDriver& task, testkit::FakeHost& host)
+      : thread_([this, &task, &host] {
+          while (!done_.load()) {
+            std::vector<SourceRecord> batch = task.Poll();
+            if (batch.empty()) continue;
+            host.SetOffset(batch.back().source_partition, batch.back().source_offset);
+            task.Commit();
+            const std::lock_guard<std::mutex> lock(mutex_);
+            for (auto& r : batch) records_.push_back(std::move(r));
+          }
+        }) {}
+  ~BackgroundPoller() { Join(); }
+  BackgroundPoller(const BackgroundPoller&) = delete;
+  BackgroundPoller& operator=(const BackgroundPoller&) = delete;
+
+  // Waits (at most 60 s) until `n` records arrived; returns those there are.
+  std::vector<SourceRecord> WaitFor(size_t n) {
+    const auto deadline = Clock::now() + std::chrono::seconds(60);
+    while (Clock::now() < deadline) {
+      {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        if (records_.size() >= n) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return records_;
+  }
+
+  void Join() {
+    done_.store(true);
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::atomic<bool> done_{false};
+  std::mutex mutex_;
+  std::vector<SourceRecord> records_;
+  std::thread thread_;  // last: it uses the members above
+};
+
+// How many times PostgreSQL logged the end of a clean shutdown (a SIGKILL leaves no such line).
+size_t CleanShutdowns(const testkit::PostgresServer& pg) {
+  std::ifstream log(pg.log_path());
+  size_t n = 0;
+  for (std::string line; std::getline(log, line);)
+    n += line.find("database system is shut down") != std::string::npos ? 1 : 0;
+  return n;
+}
 
 testkit::PostgresServer* PostgresSourceTest::pg_ = nullptr;
 
@@ -237,12 +309,13 @@ TEST_F(PostgresSourceTest, InsertUpdateDeleteMatchDebeziumEventsFieldByField) {
   EXPECT_TRUE(records[3].value.is_null());
   EXPECT_EQ(records[3].value_schema, nullptr);
 
-  // The slot confirms only what was committed: the last record's lsn_commit.
-  const auto deadline = Clock::now() + std::chrono::seconds(10);
-  const std::string expected =
-      std::to_string(records[3].source_offset.at("lsn_commit").get<uint64_t>());
-  while (SlotFlushLsn("golden_slot") != expected && Clock::now() < deadline) task->Poll();
-  EXPECT_EQ(SlotFlushLsn("golden_slot"), expected);
+  // Everything emitted is committed and the task is idle: the slot confirms the WAL it received,
+  // past the delete's transaction.
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  const uint64_t delete_lsn = records[3].source_offset.at("lsn").get<uint64_t>();
+  while (std::stoull(SlotFlushLsn("golden_slot")) <= delete_lsn && Clock::now() < deadline)
+    task->Poll();
+  EXPECT_GT(std::stoull(SlotFlushLsn("golden_slot")), delete_lsn);
   task->Stop();
 }
 
@@ -517,7 +590,6 @@ TEST_F(PostgresSourceTest, ClearErrorsForAUserWithoutReplicationAndForWalLevelRe
   }
 }
 
-
 // ---- transaction metadata ----------------------------------------------------------------------
 
 const Struct& TxBlock(const SourceRecord& r) { return Env(r).get("transaction").as_struct(); }
@@ -666,8 +738,8 @@ TEST_F(PostgresSourceTest, TransactionMetadataSurvivesRestartsWithoutRepeatsOrMi
   task->Stop();
 }
 
-
-// ---- types beyond the common ones, and the handling modes ----------------------------------------
+// ---- types beyond the common ones, and the handling modes
+// ----------------------------------------
 
 Bytes PointWkb(double x, double y) {
   Bytes wkb{1, 1, 0, 0, 0};
@@ -746,8 +818,7 @@ TEST_F(PostgresSourceTest, MoneyBitsPointTimetzLtreeHstoreTsvectorMatchDebezium)
     EXPECT_EQ(a.get_string("ip"), first ? "192.168.1.5/24" : "::1");
     EXPECT_EQ(a.get_string("cn"), first ? "10.0.0.0/8" : "::/0");
     EXPECT_EQ(a.get_string("mac"), first ? "08:00:2b:01:02:03" : "ff:ff:ff:ff:ff:ff");
-    EXPECT_EQ(a.schema()->field("ltarr")->schema->value_schema()->name(),
-              "io.debezium.data.Ltree");
+    EXPECT_EQ(a.schema()->field("ltarr")->schema->value_schema()->name(), "io.debezium.data.Ltree");
     EXPECT_EQ(a.get_array("ltarr"), first ? (Value::Array{"a.b", "c"}) : Value::Array{});
     EXPECT_EQ(a.schema()->field("iarr"), nullptr);  // Debezium leaves interval[] out
   }
@@ -762,6 +833,10 @@ TEST_F(PostgresSourceTest, MoneyBitsPointTimetzLtreeHstoreTsvectorMatchDebezium)
   EXPECT_EQ(Before(r[2]).get_bytes("vbu"), Bytes{0x01});
   EXPECT_TRUE(r[3].value.is_null());
   task->Stop();
+  task.reset();  // slot.drop.on.stop: gone once the task is, even if its walsender lingers
+  EXPECT_EQ(pg_->Execute("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'more_slot'")
+                .Scalar(),
+            "0");
 }
 
 TEST_F(PostgresSourceTest, HandlingModesMatchDebeziumSchemasAndValues) {
@@ -845,6 +920,80 @@ TEST_F(PostgresSourceTest, HandlingModesMatchDebeziumSchemasAndValues) {
   EXPECT_EQ(c.get_string("by"), "-_8B");
   EXPECT_EQ(c.get_struct("nv").get_int32("scale"), 7);  // trailing zeros stripped
   EXPECT_EQ(FieldSchemaName(c, "t3"), "io.debezium.time.Time");
+}
+
+// The slot's confirmed position never passes a change the runtime has not committed (it may reach
+// the change's LSN: a slot confirmed at a transaction's first change still sends the whole
+// transaction, as its commit comes after), even while the task reads WAL past it; once the change
+// is committed and nothing else is owed, the task confirms everything it received, uncaptured
+// tables' transactions included.
+TEST_F(PostgresSourceTest, ConfirmedFlushNeverPassesAnUncommittedChange) {
+  pg_->Execute("CREATE TABLE owed (id int PRIMARY KEY); CREATE TABLE owed_other (id int)");
+  auto task = StartTask(Config("owed", "public\\.owed", "no_data"));
+  pg_->Execute("INSERT INTO owed VALUES (1)");
+  ASSERT_EQ(PollN(*task, 1).size(), 1u);  // emitted and committed
+
+  pg_->Execute("INSERT INTO owed VALUES (2)");
+  const std::vector<SourceRecord> owed = PollN(*task, 1, /*commit=*/false);
+  ASSERT_EQ(owed.size(), 1u);
+  const uint64_t owed_lsn = owed[0].source_offset.at("lsn").get<uint64_t>();
+  for (int i = 0; i < 5; ++i)
+    pg_->Execute("INSERT INTO owed_other VALUES (" + std::to_string(i) + ")");
+  const uint64_t after_other = CurrentWalLsn();
+  // Poll (committing nothing) until the task has read past the other table's transactions.
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (!SlotClientWroteUpTo("owed_slot", after_other) && Clock::now() < deadline) {
+    EXPECT_TRUE(task->Poll().empty());
+    EXPECT_LE(std::stoull(SlotFlushLsn("owed_slot")), owed_lsn);
+  }
+  ASSERT_TRUE(SlotClientWroteUpTo("owed_slot", after_other));
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(task->Poll().empty());
+  EXPECT_LE(std::stoull(SlotFlushLsn("owed_slot")), owed_lsn);
+
+  // Committed: nothing is owed any more, and the slot moves past the other table's WAL.
+  host_.SetOffset(owed[0].source_partition, owed[0].source_offset);
+  task->Commit();
+  const auto confirmed_by = Clock::now() + std::chrono::seconds(60);
+  while (std::stoull(SlotFlushLsn("owed_slot")) < after_other && Clock::now() < confirmed_by)
+    EXPECT_TRUE(task->Poll().empty());
+  EXPECT_GE(std::stoull(SlotFlushLsn("owed_slot")), after_other);
+
+  // A restart from the committed offset, behind the slot's position, repeats and loses nothing.
+  task.reset();
+  pg_->Execute("INSERT INTO owed VALUES (3)");
+  auto again = StartTask(Config("owed", "public\\.owed", "no_data"));
+  const std::vector<SourceRecord> rest = PollN(*again, 1);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(After(rest[0]).get_int32("id"), 3);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(again->Poll().empty());
+  again->Stop();
+}
+
+// A clean (fast) shutdown finishes while a task streams from the server: PostgreSQL's walsender
+// exits only once its client confirmed all it was sent, which the task does when the runtime has
+// committed everything it emitted. The task reconnects and goes on without loss or repeats.
+TEST_F(PostgresSourceTest, CleanShutdownFinishesWhileStreamingAndStreamingGoesOn) {
+  pg_->Execute("CREATE TABLE calm (id int PRIMARY KEY); CREATE TABLE calm_other (id int)");
+  auto task = StartTask(Config("calm", "public\\.calm", "no_data"));
+  BackgroundPoller poller(*task, host_);
+  for (int i = 1; i <= 5; ++i) pg_->Execute("INSERT INTO calm VALUES (" + std::to_string(i) + ")");
+  pg_->Execute("INSERT INTO calm_other VALUES (1)");
+  ASSERT_EQ(poller.WaitFor(5).size(), 5u);
+
+  const size_t clean_before = CleanShutdowns(*pg_);
+  pg_->Restart();  // fast shutdown; SIGKILL after the testkit's grace period
+  EXPECT_EQ(CleanShutdowns(*pg_), clean_before + 1)
+      << "the server did not shut down cleanly within the grace period and was killed";
+
+  for (int i = 6; i <= 10; ++i) pg_->Execute("INSERT INTO calm VALUES (" + std::to_string(i) + ")");
+  const std::vector<SourceRecord> all = poller.WaitFor(10);
+  poller.Join();
+  std::vector<int32_t> ids;
+  ids.reserve(all.size());
+  for (const auto& r : all) ids.push_back(After(r).get_int32("id"));
+  EXPECT_EQ(ids, (std::vector<int32_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(task->Poll().empty());
+  task->Stop();
 }
 
 // Last: it crashes the shared server.

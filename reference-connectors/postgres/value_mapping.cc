@@ -79,11 +79,11 @@ constexpr int32_t kUnboundedBits = 2147483647;
 
 // Built-in array types -> element OID.
 constexpr std::pair<uint32_t, uint32_t> kBuiltInArrays[] = {
-    {1000, 16},   {1001, 17},   {1002, 18},   {1016, 20},   {1005, 21},   {1007, 23},
-    {1009, 25},   {1028, 26},   {199, 114},   {651, 650},   {1021, 700},  {1022, 701},
-    {775, 774},   {1040, 829},  {1041, 869},  {1014, 1042}, {1015, 1043}, {1182, 1082},
-    {1183, 1083}, {1115, 1114}, {1185, 1184}, {1231, 1700}, {2951, 2950}, {3807, 3802},
-    {1270, 1266},
+    {1000, 16},   {1001, 17},   {1002, 18},   {1016, 20},   {1005, 21},
+    {1007, 23},   {1009, 25},   {1028, 26},   {199, 114},   {651, 650},
+    {1021, 700},  {1022, 701},  {775, 774},   {1040, 829},  {1041, 869},
+    {1014, 1042}, {1015, 1043}, {1182, 1082}, {1183, 1083}, {1115, 1114},
+    {1185, 1184}, {1231, 1700}, {2951, 2950}, {3807, 3802}, {1270, 1266},
 };
 
 [[noreturn]] void Bad(std::string_view what, std::string_view text) {
@@ -171,7 +171,6 @@ Value ArrayFromText(const ColumnConverter& element, std::string_view text) {
   }
   return Value(std::move(out));
 }
-
 
 // Microseconds past midnight and the UTC offset in seconds of a timetz text form.
 std::pair<int64_t, int64_t> TimeTzAt(std::string_view s) {
@@ -288,7 +287,6 @@ std::string RoundHalfUp(std::string plain, int32_t scale) {
         break;
       }
     }
-    if (up && digits.empty()) digits = "1";
   }
   if (digits.size() <= want) digits.insert(0, want - digits.size() + 1, '0');
   std::string out = digits.substr(0, digits.size() - want);
@@ -685,7 +683,6 @@ std::optional<ColumnConverter> ColumnConverter::Resolve(uint32_t oid, int32_t ty
     c.type_name_ = b.name;
     switch (b.kind) {
       case Kind::kVariableDecimal:
-        c.scale_ = -1;
         if (type_mod >= 4) {
           c.kind_ = Kind::kDecimal;
           c.precision_ = ((type_mod - 4) >> 16) & 0xFFFF;
@@ -924,10 +921,9 @@ Value ColumnConverter::FromText(std::string_view s) const {
         while (s.back() == '0') s.remove_suffix(1);
         if (s.back() == '.') s.remove_suffix(1);
       }
-      const int32_t scale =
-          dot == std::string_view::npos || dot >= s.size()
-              ? 0
-              : static_cast<int32_t>(s.size() - dot - 1);
+      const int32_t scale = dot == std::string_view::npos || dot >= s.size()
+                                ? 0
+                                : static_cast<int32_t>(s.size() - dot - 1);
       Struct v(schema_);
       v.put("scale", scale);
       v.put("value", Decimal::FromString(s, scale));
@@ -1137,7 +1133,8 @@ Value ColumnConverter::Fallback() const {
       return 0.0;
     case Kind::kDecimalString:
       return std::string("0");
-    case Kind::kMoney:
+    case Kind::kMoney:  // Debezium's zero at the money scale
+      if (options_.decimal == MappingOptions::DecimalMode::kString) return RoundHalfUp("0", scale_);
       return FromTextInMode("0");
     case Kind::kInterval:
       return text::IsoIntervalString("PT0S");

@@ -87,22 +87,22 @@ class ColumnConverter {
     kZonedTimestamp,  ///< io.debezium.time.ZonedTimestamp (string, UTC)
     kMicroDuration,   ///< io.debezium.time.MicroDuration
     kArray,
-    kDecimalDouble,    ///< numeric as FLOAT64 (decimal.handling.mode=double)
-    kDecimalString,    ///< numeric as STRING (decimal.handling.mode=string)
-    kMoney,            ///< money, per decimal.handling.mode with money.fraction.digits
-    kBinaryString,     ///< bytea as base64, base64-url-safe or hex STRING
-    kConnectDate,      ///< org.apache.kafka.connect.data.Date (time.precision.mode=connect)
-    kConnectTime,      ///< org.apache.kafka.connect.data.Time
-    kConnectTimestamp, ///< org.apache.kafka.connect.data.Timestamp
-    kInterval,         ///< io.debezium.time.Interval (interval.handling.mode=string)
-    kZonedTime,        ///< io.debezium.time.ZonedTime (timetz, UTC)
-    kBit,              ///< bit(1), varbit(1) as BOOLEAN
-    kBits,             ///< io.debezium.data.Bits (bit(n>1), varbit)
-    kPoint,            ///< io.debezium.data.geometry.Point
-    kLtree,            ///< io.debezium.data.Ltree
-    kTsvector,         ///< io.debezium.data.Tsvector
-    kHstoreJson,       ///< hstore as io.debezium.data.Json
-    kHstoreMap,        ///< hstore as MAP<STRING, optional STRING>
+    kDecimalDouble,     ///< numeric as FLOAT64 (decimal.handling.mode=double)
+    kDecimalString,     ///< numeric as STRING (decimal.handling.mode=string)
+    kMoney,             ///< money, per decimal.handling.mode with money.fraction.digits
+    kBinaryString,      ///< bytea as base64, base64-url-safe or hex STRING
+    kConnectDate,       ///< org.apache.kafka.connect.data.Date (time.precision.mode=connect)
+    kConnectTime,       ///< org.apache.kafka.connect.data.Time
+    kConnectTimestamp,  ///< org.apache.kafka.connect.data.Timestamp
+    kInterval,          ///< io.debezium.time.Interval (interval.handling.mode=string)
+    kZonedTime,         ///< io.debezium.time.ZonedTime (timetz, UTC)
+    kBit,               ///< bit(1), varbit(1) as BOOLEAN
+    kBits,              ///< io.debezium.data.Bits (bit(n>1), varbit)
+    kPoint,             ///< io.debezium.data.geometry.Point
+    kLtree,             ///< io.debezium.data.Ltree
+    kTsvector,          ///< io.debezium.data.Tsvector
+    kHstoreJson,        ///< hstore as io.debezium.data.Json
+    kHstoreMap,         ///< hstore as MAP<STRING, optional STRING>
   };
 
   /// The converter of a column of type `oid` with modifier `type_mod`, nullable or not, in the

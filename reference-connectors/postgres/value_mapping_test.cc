@@ -188,8 +188,7 @@ TEST(ValueMappingTest, MoneyUsesTheFractionDigitsAndTheDecimalMode) {
   EXPECT_EQ(Decimal::ToString(precise.FromText("-$1,234.56").as_bytes(), 2), "-1234.56");
   MappingOptions three;
   three.money_fraction_digits = 3;
-  EXPECT_EQ(Decimal::ToString(Make(790, -1, true, three).FromText("$0.99").as_bytes(), 3),
-            "0.990");
+  EXPECT_EQ(Decimal::ToString(Make(790, -1, true, three).FromText("$0.99").as_bytes(), 3), "0.990");
   EXPECT_EQ(Make(790, -1, true, Decimal(M::kDouble)).FromText("$1,000.25"), Value(1000.25));
   EXPECT_EQ(Make(790, -1, true, Decimal(M::kString)).FromText("($3.50)"), Value("-3.50"));
   EXPECT_EQ(ColumnConverter::Create(90006, -1, Lookup, true), std::nullopt);  // money[]
@@ -258,8 +257,8 @@ TEST(ValueMappingTest, BitsPointsHstoreLtreeTsvector) {
   const Struct p = point.FromText("(1.5,-2)").as_struct();
   EXPECT_EQ(p.get_float64("x"), 1.5);
   EXPECT_EQ(p.get_float64("y"), -2.0);
-  EXPECT_EQ(p.get_bytes("wkb"), (Bytes{1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xf8, 0x3f, 0, 0, 0, 0,
-                                       0, 0, 0, 0xc0}));
+  EXPECT_EQ(p.get_bytes("wkb"),
+            (Bytes{1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xf8, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0xc0}));
   EXPECT_TRUE(p.get("srid").is_null());
 
   const ColumnConverter json = Make(90004);

@@ -81,6 +81,11 @@ std::optional<Bytes> JsonCodec::FromConnect(const SchemaPtr& schema, const Value
   return serializer_->Serialize(schema, value);
 }
 
+std::optional<std::string_view> JsonCodec::FromConnect(const SchemaPtr& schema,
+                                                       const ck_value& value) {
+  return serializer_->SerializeView(schema, value);
+}
+
 SchemaAndValue JsonCodec::ToConnect(std::optional<std::span<const uint8_t>> data) {
   if (!data) return {};  // a tombstone
   return deserializer_->Deserialize(*data);

@@ -19,6 +19,7 @@
 #include <span>
 #include <string_view>
 
+#include "ck/abi/ck_abi.h"
 #include "ck/config_def.h"
 #include "ck/converter.h"
 #include "ck/schema.h"
@@ -70,6 +71,10 @@ class JsonCodec {
   /// else the JSON bytes. Throws DataError for data that does not match its schema.
   std::optional<Bytes> FromConnect(const SchemaPtr& schema, const Value& value);
 
+  /// FromConnect for a value as an ABI batch carries it, with its schema read from the batch;
+  /// the JSON stays valid until the next call.
+  std::optional<std::string_view> FromConnect(const SchemaPtr& schema, const ck_value& value);
+
   /// Kafka's toConnectData: null bytes give a null schema and value. Throws DataError for bytes
   /// that are not JSON, an envelope that is not exactly {"schema","payload"} when schemas are
   /// enabled, or a payload that does not match its schema.
@@ -88,6 +93,11 @@ class JsonConverter final : public Converter {
   void configure(const ConfigMap& props, bool is_key) override;
   std::optional<Bytes> from_connect(std::string_view topic, const SchemaPtr& schema,
                                     const Value& value) override;
+  /// from_connect straight from the ABI batch (see ck::abi_internal::ConverterAdapter).
+  std::optional<std::string_view> from_connect_abi(std::string_view /*topic*/,
+                                                   const SchemaPtr& schema, const ck_value& value) {
+    return codec_.FromConnect(schema, value);
+  }
   SchemaAndValue to_connect(std::string_view topic,
                             std::optional<std::span<const uint8_t>> data) override;
 

@@ -50,9 +50,9 @@ size_t HashSchema(const Schema& schema) {
 }
 
 // "Invalid type for INT32: string", Kafka's message for a value of the wrong Java class.
-DataError InvalidType(const Schema& schema, const Value& value, const ValuePath* path) {
-  return DataError(AtPath(
-      StrCat("Invalid type for ", KafkaTypeName(schema.type()), ": ", value.type_name()), path));
+DataError InvalidType(const Schema& schema, std::string_view value_type, const ValuePath* path) {
+  return DataError(
+      AtPath(StrCat("Invalid type for ", KafkaTypeName(schema.type()), ": ", value_type), path));
 }
 
 }  // namespace
@@ -66,6 +66,18 @@ JsonSerializer::JsonSerializer(const JsonConverterSettings& settings)
 
 std::optional<Bytes> JsonSerializer::Serialize(const SchemaPtr& schema, const Value& value) {
   if (schema == nullptr && value.is_null()) return std::nullopt;
+  const std::string_view json = Write(schema, CppValueView(value));
+  return Bytes(json.begin(), json.end());
+}
+
+std::optional<std::string_view> JsonSerializer::SerializeView(const SchemaPtr& schema,
+                                                              const ck_value& value) {
+  if (schema == nullptr && value.type == CK_TYPE_NULL) return std::nullopt;
+  return Write(schema, AbiValueView(value));
+}
+
+template <typename V>
+std::string_view JsonSerializer::Write(const SchemaPtr& schema, const V& value) {
   out_.Clear();
   if (settings_.schemas_enable) {
     out_.Raw(R"({"schema":)");
@@ -80,8 +92,7 @@ std::optional<Bytes> JsonSerializer::Serialize(const SchemaPtr& schema, const Va
   } else {
     WriteValue(out_, schema.get(), value, nullptr);
   }
-  const std::string_view json = out_.view();
-  return Bytes(json.begin(), json.end());
+  return out_.view();
 }
 
 const std::string& JsonSerializer::SchemaJson(const SchemaPtr& schema) {
@@ -167,7 +178,7 @@ void JsonSerializer::WriteSchema(JsonWriter& w, const Schema& schema,
   }
   if (const Value* default_value = schema.default_value()) {
     w.Raw(R"(,"default":)");
-    WriteValue(w, &schema, *default_value, nullptr);
+    WriteValue(w, &schema, CppValueView(*default_value), nullptr);
   }
   if (field_name != nullptr) {
     w.Raw(R"(,"field":)");
@@ -176,13 +187,14 @@ void JsonSerializer::WriteSchema(JsonWriter& w, const Schema& schema,
   w.Char('}');
 }
 
-void JsonSerializer::WriteValue(JsonWriter& w, const Schema* schema, const Value& value,
+template <typename V>
+void JsonSerializer::WriteValue(JsonWriter& w, const Schema* schema, const V& value,
                                 const ValuePath* path) {
   if (value.is_null()) {
     if (schema == nullptr) {  // schema-less: any value may be null
       w.Null();
     } else if (schema->default_value() != nullptr && settings_.replace_null_with_default) {
-      WriteValue(w, schema, *schema->default_value(), path);
+      WriteValue(w, schema, CppValueView(*schema->default_value()), path);
     } else if (schema->optional()) {
       w.Null();
     } else {
@@ -194,57 +206,54 @@ void JsonSerializer::WriteValue(JsonWriter& w, const Schema* schema, const Value
   }
   if (schema != nullptr) {
     if (LogicalOf(*schema) != LogicalType::kNone) return WriteLogical(w, *schema, value, path);
-    if (*value.type() != schema->type()) throw InvalidType(*schema, value, path);
+    if (value.type() != schema->type()) throw InvalidType(*schema, value.type_name(), path);
   }
-  switch (*value.type()) {
+  switch (value.type()) {
     case Type::kInt8:
-      return w.Int(value.as_int8());
     case Type::kInt16:
-      return w.Int(value.as_int16());
     case Type::kInt32:
-      return w.Int(value.as_int32());
     case Type::kInt64:
-      return w.Int(value.as_int64());
+      return w.Int(value.integer());
     case Type::kFloat32:
-      return w.Float(value.as_float32());
+      return w.Float(value.float32());
     case Type::kFloat64:
-      return w.Double(value.as_float64());
+      return w.Double(value.float64());
     case Type::kBoolean:
-      return w.Bool(value.as_boolean());
+      return w.Bool(value.boolean());
     case Type::kString:
-      return w.String(value.as_string());
+      return w.String(value.string());
     case Type::kBytes:
-      return w.Binary(value.as_bytes());
+      return w.Binary(value.bytes());
     case Type::kArray: {
       const Schema* element = schema != nullptr ? schema->value_schema().get() : nullptr;
       w.Char('[');
-      int64_t index = 0;
-      for (const Value& item : value.as_array()) {
-        if (index != 0) w.Char(',');
-        const ValuePath at{{}, index++, path};
-        WriteValue(w, element, item, &at);
+      for (size_t i = 0; i < value.size(); ++i) {
+        if (i != 0) w.Char(',');
+        const ValuePath at{{}, static_cast<int64_t>(i), path};
+        WriteValue(w, element, value.item(i), &at);
       }
       w.Char(']');
       return;
     }
     case Type::kMap:
-      return WriteMap(w, schema, value.as_map(), path);
+      return WriteMap(w, schema, value, path);
     case Type::kStruct:
       return WriteStruct(w, schema, value, path);
   }
 }
 
-void JsonSerializer::WriteLogical(JsonWriter& w, const Schema& schema, const Value& value,
+template <typename V>
+void JsonSerializer::WriteLogical(JsonWriter& w, const Schema& schema, const V& value,
                                   const ValuePath* path) {
   switch (LogicalOf(schema)) {
     case LogicalType::kDecimal: {
-      if (*value.type() != Type::kBytes) {
+      if (value.type() != Type::kBytes) {
         throw DataError(AtPath(StrCat("Invalid type for Decimal, expected bytes (the unscaled "
                                       "value) but was ",
                                       value.type_name()),
                                path));
       }
-      const Bytes& unscaled = value.as_bytes();
+      const std::span<const uint8_t> unscaled = value.bytes();
       if (unscaled.empty()) throw DataError(AtPath("Invalid Decimal value: no bytes", path));
       const int32_t scale = Decimal::scale(schema);
       if (settings_.decimal_format == JsonDecimalFormat::kNumeric) {
@@ -256,17 +265,18 @@ void JsonSerializer::WriteLogical(JsonWriter& w, const Schema& schema, const Val
     }
     case LogicalType::kDate:
     case LogicalType::kTime:
-      if (*value.type() != Type::kInt32) throw InvalidType(schema, value, path);
-      return w.Int(value.as_int32());
+      if (value.type() != Type::kInt32) throw InvalidType(schema, value.type_name(), path);
+      return w.Int(value.integer());
     case LogicalType::kTimestamp:
-      if (*value.type() != Type::kInt64) throw InvalidType(schema, value, path);
-      return w.Int(value.as_int64());
+      if (value.type() != Type::kInt64) throw InvalidType(schema, value.type_name(), path);
+      return w.Int(value.integer());
     case LogicalType::kNone:
       break;
   }
 }
 
-void JsonSerializer::WriteMap(JsonWriter& w, const Schema* schema, const Value::Map& map,
+template <typename V>
+void JsonSerializer::WriteMap(JsonWriter& w, const Schema* schema, const V& map,
                               const ValuePath* path) {
   const Schema* key_schema = schema != nullptr ? schema->key_schema().get() : nullptr;
   const Schema* value_schema = schema != nullptr ? schema->value_schema().get() : nullptr;
@@ -276,24 +286,26 @@ void JsonSerializer::WriteMap(JsonWriter& w, const Schema* schema, const Value::
   if (key_schema != nullptr) {
     object_mode = key_schema->type() == Type::kString;
   } else {
-    for (const auto& entry : map) {
-      if (entry.first.type() != Type::kString) {
+    for (size_t i = 0; i < map.size(); ++i) {
+      const V key = map.key(i);
+      if (key.is_null() || key.type() != Type::kString) {
         object_mode = false;
         break;
       }
     }
   }
   w.Char(object_mode ? '{' : '[');
-  int64_t index = 0;
-  for (const auto& [key, item] : map) {
-    if (index != 0) w.Char(',');
-    const ValuePath at{{}, index++, path};
+  for (size_t i = 0; i < map.size(); ++i) {
+    if (i != 0) w.Char(',');
+    const V key = map.key(i);
+    const V item = map.value(i);
+    const ValuePath at{{}, static_cast<int64_t>(i), path};
     if (object_mode) {
       WriteObjectKey(w, key_schema, key, &at);
       w.Char(':');
-      const ValuePath member{key.type() == Type::kString ? std::string_view(key.as_string())
-                                                         : std::string_view("null"),
-                             -1, path};
+      const ValuePath member{
+          !key.is_null() && key.type() == Type::kString ? key.string() : std::string_view("null"),
+          -1, path};
       WriteValue(w, value_schema, item, &member);
     } else {
       w.Char('[');
@@ -306,16 +318,17 @@ void JsonSerializer::WriteMap(JsonWriter& w, const Schema* schema, const Value::
   w.Char(object_mode ? '}' : ']');
 }
 
-void JsonSerializer::WriteObjectKey(JsonWriter& w, const Schema* key_schema, const Value& key,
+template <typename V>
+void JsonSerializer::WriteObjectKey(JsonWriter& w, const Schema* key_schema, const V& key,
                                     const ValuePath* path) {
   if (!key.is_null()) {
-    if (key.type() != Type::kString) throw InvalidType(*key_schema, key, path);
-    return w.String(key.as_string());
+    if (key.type() != Type::kString) throw InvalidType(*key_schema, key.type_name(), path);
+    return w.String(key.string());
   }
   // A null key goes through the null rules of its schema; Jackson's asText() of the resulting
   // null node is "null".
   if (key_schema->default_value() != nullptr && settings_.replace_null_with_default) {
-    return WriteObjectKey(w, key_schema, *key_schema->default_value(), path);
+    return WriteObjectKey(w, key_schema, CppValueView(*key_schema->default_value()), path);
   }
   if (!key_schema->optional()) {
     throw DataError(AtPath(
@@ -324,25 +337,23 @@ void JsonSerializer::WriteObjectKey(JsonWriter& w, const Schema* key_schema, con
   w.String("null");
 }
 
-void JsonSerializer::WriteStruct(JsonWriter& w, const Schema* schema, const Value& value,
+template <typename V>
+void JsonSerializer::WriteStruct(JsonWriter& w, const Schema* schema, const V& value,
                                  const ValuePath* path) {
-  const Struct& s = value.as_struct();
-  if (schema == nullptr || (s.schema().get() != schema && !(*s.schema() == *schema))) {
+  if (schema == nullptr || !value.StructMatches(*schema)) {
     throw DataError(AtPath("Mismatching schema.", path));
   }
   w.Char('{');
-  bool first = true;
-  for (const Field& field : s.schema()->fields()) {
-    if (!first) w.Char(',');
-    first = false;
+  const std::vector<Field>& fields = schema->fields();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i != 0) w.Char(',');
+    const Field& field = fields[i];
     w.String(field.name);
     w.Char(':');
+    const ValuePath at{field.name, -1, path};
     // Kafka reads the field without its default, then applies the null rules (so that
     // replace.null.with.default=false writes null). With replacement on, get() is the same.
-    const Value& item =
-        settings_.replace_null_with_default ? s.get(field) : s.get_without_default(field.name);
-    const ValuePath at{field.name, -1, path};
-    WriteValue(w, field.schema.get(), item, &at);
+    WriteValue(w, field.schema.get(), value.field(field, settings_.replace_null_with_default), &at);
   }
   w.Char('}');
 }

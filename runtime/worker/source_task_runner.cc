@@ -212,8 +212,15 @@ void SourceTaskRunner::PollAndSend(host::Instance<ck_source_task_vtable>& task) 
   std::vector<Submitted*> submitted(records.count);
   for (uint32_t i = 0; i < records.count; ++i) {
     const ck_record& r = records.records[i];
-    std::deque<Submitted>& queue = pending_[std::string(View(r.source_partition))];
-    queue.push_back({batch, i, false, std::string(View(r.source_offset))});
+    const std::string_view key = View(r.source_partition);
+    if (last_partition_ == nullptr || key != last_partition_key_) {
+      auto it = pending_.find(key);
+      if (it == pending_.end()) it = pending_.emplace(std::string(key), Partition{}).first;
+      last_partition_ = &it->second;
+      last_partition_key_ = it->first;
+    }
+    std::deque<Submitted>& queue = last_partition_->queue;
+    queue.push_back({batch, i, last_partition_, false, std::string(View(r.source_offset))});
     submitted[i] = &queue.back();
   }
 
@@ -375,23 +382,37 @@ void SourceTaskRunner::Done(Submitted& s, const ck_record_metadata* metadata) {
   // The batch's memory goes with its last record; the offset stays in `s` until committed.
   if (--s.batch->not_done == 0) batches_.erase(s.batch);
   s.batch = nullptr;
+  Partition& partition = *s.partition;
+  if (&partition.queue.front() == &s) TakeDonePrefix(partition);  // `s` may be gone now
+}
+
+void SourceTaskRunner::TakeDonePrefix(Partition& partition) {
+  std::deque<Submitted>& queue = partition.queue;
+  while (!queue.empty() && queue.front().done) {
+    if (!queue.front().offset.empty()) partition.done_offset = std::move(queue.front().offset);
+    ++partition.done_records;
+    queue.pop_front();
+  }
 }
 
 void SourceTaskRunner::CommitOffsets(host::Instance<ck_source_task_vtable>& task) {
   std::vector<OffsetUpdate> updates;
   int64_t records = 0;
   for (auto it = pending_.begin(); it != pending_.end();) {
-    std::deque<Submitted>& queue = it->second;
-    std::string last;
-    while (!queue.empty() && queue.front().done) {
-      if (!queue.front().offset.empty()) last = std::move(queue.front().offset);
-      queue.pop_front();
-      ++records;
+    Partition& partition = it->second;
+    TakeDonePrefix(partition);
+    records += partition.done_records;
+    partition.done_records = 0;
+    if (!partition.done_offset.empty() && !it->first.empty()) {
+      updates.push_back({setup_.connector, it->first, std::move(partition.done_offset)});
     }
-    if (!last.empty() && !it->first.empty()) {
-      updates.push_back({setup_.connector, it->first, std::move(last)});
+    partition.done_offset.clear();
+    if (partition.queue.empty()) {
+      if (last_partition_ == &partition) last_partition_ = nullptr;
+      it = pending_.erase(it);
+    } else {
+      ++it;
     }
-    it = queue.empty() ? pending_.erase(it) : std::next(it);
   }
   if (!updates.empty()) setup_.offsets->Commit(updates);
   ++(updates.empty() ? metrics_.commits_skipped : metrics_.commits);

@@ -21,6 +21,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -97,14 +98,23 @@ class SourceTaskRunner final : public TaskRunner {
 
  private:
   struct Batch;
-  // One polled record until its offset is committed. Lives in its partition's queue (a deque:
-  // addresses stay stable while the queue grows and shrinks at its ends), so the producer's
-  // delivery callback can point at it.
+  struct Partition;
+  // One polled record until it and every record polled before it from its source partition are
+  // done. Lives in its partition's queue (a deque: addresses stay stable while the queue grows and
+  // shrinks at its ends), so the producer's delivery callback can point at it.
   struct Submitted {
-    Batch* batch;        // the polled batch, until the record is done
-    uint32_t index;      // the record's index in it
-    bool done = false;   // acknowledged or dropped
-    std::string offset;  // the record's source offset (JSON), kept past the batch
+    Batch* batch;          // the polled batch, until the record is done
+    uint32_t index;        // the record's index in it
+    Partition* partition;  // whose queue holds it
+    bool done = false;     // acknowledged or dropped
+    std::string offset;    // the record's source offset (JSON), kept past the batch
+  };
+  // A source partition's records in poll order: those not done yet or behind one that is not
+  // (`queue`), and the offset of the done prefix already taken off it, not committed yet.
+  struct Partition {
+    std::deque<Submitted> queue;
+    std::string done_offset;   // empty: none since the last commit
+    int64_t done_records = 0;  // records taken off the queue since the last commit
   };
   // A polled batch, freed as soon as all its records are done.
   struct Batch {
@@ -138,7 +148,13 @@ class SourceTaskRunner final : public TaskRunner {
 
   // Task-thread state.
   host::Instance<ck_source_task_vtable>* task_ = nullptr;
-  std::map<std::string, std::deque<Submitted>> pending_;  // per source partition, poll order
+  // Takes the done prefix off `partition`'s queue, keeping only the last offset: memory stays
+  // bounded by the records in flight, whatever offset.flush.interval.ms is.
+  static void TakeDonePrefix(Partition& partition);
+
+  std::map<std::string, Partition, std::less<>> pending_;  // by source partition (JSON)
+  Partition* last_partition_ = nullptr;  // the partition of the last polled record
+  std::string_view last_partition_key_;  // its key in pending_
   std::map<Batch*, std::unique_ptr<Batch>> batches_;
   std::set<std::string> known_topics_;  // topics created (if configured) and looked up
   std::optional<std::string> delivery_error_;

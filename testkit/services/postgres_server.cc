@@ -5,8 +5,10 @@
 // Unix socket's path, and reachable by the `postgres` user when the test runs as root, which
 // Bazel's $TEST_TMPDIR under root's home is not), then `postgres -D <data> -c ...` as a child
 // process in a process group of its own: Stop() sends SIGINT (fast shutdown), Kill() SIGKILLs the
-// whole group (postmaster and backends, as a crash would), and Restart() relaunches on the same
-// port and data. Every setting is on the command line, so the command line quoted in an error
+// group and every child of the postmaster (PostgreSQL puts its backends in sessions of their own,
+// out of the group's reach), as a crash would, and Restart() relaunches on the same port and data
+// once no process of the previous run holds its shared memory (a new postmaster refuses to start
+// while one does). Every setting is on the command line, so the command line quoted in an error
 // says exactly how the server was run. Readiness is libpq's PQping (what pg_isready does)
 // answering PQPING_OK, polled with a deadline, failing fast with the log tail when the server
 // exits.
@@ -14,12 +16,15 @@
 
 #include <postgresql/libpq-fe.h>
 #include <signal.h>
+#include <sys/shm.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 #include <utility>
@@ -120,10 +125,18 @@ class LocalPostgres {
   std::string log_path() const { return dir_ + "/postgres.log"; }
   bool Running() { return process_.Running(); }
 
-  void Launch() { process_ = ChildProcess::Spawn(Command(), log_path(), Spawning()); }
+  void Launch() {
+    WaitForPreviousRun();
+    process_ = ChildProcess::Spawn(Command(), log_path(), Spawning());
+  }
 
   void Stop() { process_.Stop(kStopGrace); }
-  void Kill() { process_.Kill(); }
+
+  void Kill() {
+    const std::vector<pid_t> children = ChildrenOf(process_.pid());
+    process_.Kill();
+    for (pid_t child : children) ::kill(child, SIGKILL);
+  }
 
   // Why the server is not up, for error messages: the command, its state and the log tail.
   std::string Diagnosis() const {
@@ -136,6 +149,47 @@ class LocalPostgres {
     if (!options.bin_dir.empty()) return options.bin_dir;
     if (std::string dir = Getenv("CK_POSTGRES_BIN_DIR"); !dir.empty()) return dir;
     return kDefaultBinDir;
+  }
+
+  // The processes whose parent is `parent`, from /proc.
+  static std::vector<pid_t> ChildrenOf(pid_t parent) {
+    std::vector<pid_t> children;
+    if (parent <= 0) return children;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::ifstream stat(entry.path() / "stat");
+      std::string line;
+      if (!std::getline(stat, line)) continue;
+      // pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis.
+      const std::size_t close = line.rfind(')');
+      if (close == std::string::npos) continue;
+      std::istringstream rest(line.substr(close + 1));
+      char state = 0;
+      pid_t ppid = 0;
+      if (rest >> state >> ppid && ppid == parent) children.push_back(std::stoi(name));
+    }
+    return children;
+  }
+
+  // Waits (up to the start timeout) until no process of the previous run is attached to its
+  // shared memory, whose id is on line 7 of postmaster.pid ("key id"); a clean shutdown removes
+  // the file.
+  void WaitForPreviousRun() const {
+    std::ifstream pid_file(dir_ + "/data/postmaster.pid");
+    std::string line;
+    int lines = 0;
+    while (lines < 7 && std::getline(pid_file, line)) ++lines;
+    long key = 0;
+    int shmid = -1;
+    if (lines < 7 || !(std::istringstream(line) >> key >> shmid) || shmid < 0) return;
+    const Clock::time_point deadline = Clock::now() + options_.start_timeout;
+    shmid_ds info{};
+    while (::shmctl(shmid, IPC_STAT, &info) == 0 && info.shm_nattch > 0 &&
+           Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   }
 
   services_internal::SpawnOptions Spawning() const {

@@ -66,6 +66,15 @@ std::string Executable(const std::string& relative) {
 
 void WriteFile(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
+// Lines added to every worker's properties, from $CK_BENCH_WORKER_PROPERTIES ('\n' or ';'
+// separated), to try settings without rebuilding.
+std::string ExtraProperties() {
+  const char* extra = std::getenv("CK_BENCH_WORKER_PROPERTIES");
+  std::string text = extra == nullptr ? "" : extra;
+  std::replace(text.begin(), text.end(), ';', '\n');
+  return text + "\n";
+}
+
 double SelfCpuSeconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -136,13 +145,12 @@ class Worker {
     const std::string plugins = dir + "/plugins";
     const std::string schemas_enable = schemas ? "true" : "false";
     WriteFile(dir + "/" + name + "-worker.properties",
-              "bootstrap.servers=" + kafka.bootstrap_servers() +
-                  "\noffset.storage.file.filename=" + dir + "/" + name +
-                  ".offsets\nplugin.path=" + plugins +
+              "bootstrap.servers=" + kafka.bootstrap_servers() + "\noffset.storage.file.filename=" +
+                  dir + "/" + name + ".offsets\nplugin.path=" + plugins +
                   "\nkey.converter=org.apache.kafka.connect.json.JsonConverter\n" +
                   "value.converter=org.apache.kafka.connect.json.JsonConverter\n" +
                   "key.converter.schemas.enable=" + schemas_enable +
-                  "\nvalue.converter.schemas.enable=" + schemas_enable + "\n");
+                  "\nvalue.converter.schemas.enable=" + schemas_enable + "\n" + ExtraProperties());
     WriteFile(dir + "/" + name + ".properties",
               "name=" + name +
                   "\nconnector.class=io.debezium.connector.postgresql.PostgresConnector\n"
@@ -153,10 +161,10 @@ class Worker {
                   "\nslot.name=" + slot +
                   "\npublication.name=bench_pub\nsnapshot.mode=no_data\n"
                   "table.include.list=public.bench\n");
-    process_ = ChildProcess::Spawn({Executable("runtime/cli/connectkit"), "standalone",
-                                    dir + "/" + name + "-worker.properties",
-                                    dir + "/" + name + ".properties"},
-                                   log_);
+    process_ = ChildProcess::Spawn(
+        {Executable("runtime/cli/connectkit"), "standalone",
+         dir + "/" + name + "-worker.properties", dir + "/" + name + ".properties"},
+        log_);
   }
 
   // Waits until `topic` holds `count` records; fails when the worker dies or after 10 minutes.
@@ -175,8 +183,8 @@ class Worker {
         at_first = written;
       }
       Check(Clock::now() < deadline, "did not write " + std::to_string(count) + " records to " +
-                                         topic + " within 10 minutes (" +
-                                         std::to_string(written) + " written)");
+                                         topic + " within 10 minutes (" + std::to_string(written) +
+                                         " written)");
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     const auto end = Clock::now();
@@ -334,8 +342,7 @@ int main(int argc, char** argv) {
   Worker worker(dir.path(), "schemas", *kafka, *pg, "bench_schemas", true);
   const Drain drain = worker.WaitFor(*kafka, "schemas.public.bench", rows);
 
-  std::printf("latency: %d single-row transactions/s for %d s...\n", kLatencyRate,
-              latency_seconds);
+  std::printf("latency: %d single-row transactions/s for %d s...\n", kLatencyRate, latency_seconds);
   const int64_t changes = static_cast<int64_t>(kLatencyRate) * latency_seconds;
   const int64_t base = rows + 1;
   std::vector<int64_t> commit_us(static_cast<size_t>(changes), 0);
@@ -344,6 +351,7 @@ int main(int argc, char** argv) {
   const auto end = start + std::chrono::seconds(latency_seconds);
   {
     std::vector<std::thread> writers;
+    writers.reserve(kWriters);
     for (int w = 0; w < kWriters; ++w) {
       writers.emplace_back(PacedWriter, std::cref(*pg), base, base + w, start, end,
                            std::ref(commit_us));
@@ -356,11 +364,11 @@ int main(int argc, char** argv) {
   worker.WaitFor(*kafka, "schemas.public.bench", rows + committed);
   const auto [cpu_after, rss_kib] = ck::bench::CpuAndPeakRss(worker.pid());
   const double latency_load = LoadAverage();
-  worker.Check(true, "stopped");
+  worker.Check(true, "stopped during the latency run");
   worker.Stop();
   std::vector<double> latencies;
-  for (const auto& [id, ts_ms] : ReadIdsAndTimestamps(*kafka, "schemas.public.bench", rows,
-                                                      committed)) {
+  for (const auto& [id, ts_ms] :
+       ReadIdsAndTimestamps(*kafka, "schemas.public.bench", rows, committed)) {
     const int64_t at = commit_us[static_cast<size_t>(id - base)];
     if (at != 0) latencies.push_back(static_cast<double>(ts_ms) - static_cast<double>(at) / 1e3);
   }
@@ -370,10 +378,11 @@ int main(int argc, char** argv) {
   const double p99 = Percentile(latencies, 0.99);
   const double max = latencies.back();
 
-  std::printf("\nrows=%lld, 9 columns; Debezium config (pgoutput, snapshot.mode=no_data, defaults "
-              "otherwise: max.batch.size=2048, poll.interval.ms=500); worker defaults "
-              "(acks=all, idempotence)\n",
-              static_cast<long long>(rows));
+  std::printf(
+      "\nrows=%lld, 9 columns; Debezium config (pgoutput, snapshot.mode=no_data, defaults "
+      "otherwise: max.batch.size=2048, poll.interval.ms=500); worker defaults "
+      "(acks=all, idempotence)\n",
+      static_cast<long long>(rows));
   std::printf("%-46s %11s %16s %9s %6s\n", "", "events/s", "CPU-s/M events", "peak RSS", "load");
   std::printf("%-46s %11.0f %16.2f %6.1f MB %6.1f\n",
               "connectkit -> Kafka, JsonConverter schemas on", drain.rate(),
@@ -381,18 +390,20 @@ int main(int argc, char** argv) {
   std::printf("%-46s %11.0f %16.2f %6.1f MB %6.1f\n",
               "connectkit -> Kafka, JsonConverter schemas off", plain.rate(),
               plain.cpu_per_million(), plain.rss_mb, plain.load);
-  std::printf("%-46s %11.0f %16.2f %9s\n", "baseline: bare libpq slot read, count only",
-              raw.rate(), raw.cpu_per_million(), "-");
-  std::printf("per core (events per CPU-second): schemas on %.0f, schemas off %.0f (goal >= "
-              "150000)\n",
-              1e6 / drain.cpu_per_million(), 1e6 / plain.cpu_per_million());
+  std::printf("%-46s %11.0f %16.2f %9s\n", "baseline: bare libpq slot read, count only", raw.rate(),
+              raw.cpu_per_million(), "-");
+  std::printf(
+      "per core (events per CPU-second): schemas on %.0f, schemas off %.0f (goal >= "
+      "150000)\n",
+      1e6 / drain.cpu_per_million(), 1e6 / plain.cpu_per_million());
   std::printf("connectkit / baseline throughput: schemas on %.2f, schemas off %.2f\n",
               drain.rate() / raw.rate(), plain.rate() / raw.rate());
-  std::printf("latency commit -> Kafka (LogAppendTime), %lld transactions in %.1f s (%.0f/s): "
-              "p50 %.1f ms, p99 %.1f ms, max %.1f ms; worker CPU %.2f s; load %.1f\n",
-              static_cast<long long>(committed), written_seconds,
-              static_cast<double>(committed) / written_seconds, p50, p99, max,
-              cpu_after - cpu_before, latency_load);
+  std::printf(
+      "latency commit -> Kafka (LogAppendTime), %lld transactions in %.1f s (%.0f/s): "
+      "p50 %.1f ms, p99 %.1f ms, max %.1f ms; worker CPU %.2f s; load %.1f\n",
+      static_cast<long long>(committed), written_seconds,
+      static_cast<double>(committed) / written_seconds, p50, p99, max, cpu_after - cpu_before,
+      latency_load);
   std::printf(
       "BENCH postgres-cdc rows=%lld columns=9 converter=json schemas_enable=true "
       "events_per_s=%.0f cpu_s_per_million=%.2f events_per_cpu_s=%.0f peak_rss_mb=%.1f "

@@ -350,6 +350,7 @@ inline const Field& Struct::LookupField(std::string_view field_name) const {
 
 inline const Field& Struct::CheckField(const Field& field) const {
   const auto& fields = schema_->fields();
+  if (field.index < fields.size() && &fields[field.index] == &field) return field;  // its own
   if (field.index >= fields.size() || fields[field.index].name != field.name ||
       !SchemaEquals(fields[field.index].schema, field.schema)) {
     throw DataError(errors_internal::StrCat(field.name, " is not a field of this struct"));

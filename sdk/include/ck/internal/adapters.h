@@ -179,9 +179,10 @@ struct ViewAccess {
 };
 
 template <typename Records>
-void TransferRecords(const Records& records, ck_batch* out) {
+void TransferRecords(const Records& records, ck_batch* out,
+                     std::shared_ptr<BlockPool> pool = nullptr) {
   std::unique_ptr<Produced> produced =
-      std::make_unique<Produced>(records.size() * kRecordBytesEstimate);
+      std::make_unique<Produced>(records.size() * kRecordBytesEstimate, std::move(pool));
   Writer writer(produced->arena);
   ck_record* abi = produced->arena.Allocate<ck_record>(records.size());
   for (size_t i = 0; i < records.size(); ++i) writer.Record(records[i], &abi[i]);
@@ -194,6 +195,31 @@ struct WithContext {
   explicit WithContext(ck_context* ctx) : context(ctx) { ContextAccess::Bind(component, context); }
   Context context;
   T component;
+  // Memory of the batches a source task polled, for the next ones.
+  std::shared_ptr<BlockPool> pool = std::make_shared<BlockPool>();
+};
+
+/// C++ schemas for the ABI schemas of successive batches: a batch's schema equal in structure to
+/// one seen before maps to the same SchemaPtr, so a converter's caches keyed by schema keep
+/// hitting (a stream of one-record batches would otherwise rebuild its schemas every time).
+class SchemaCache {
+ public:
+  /// Call before the schemas of a new batch: their addresses may repeat earlier ones.
+  void BeginBatch() {
+    if (store_->bytes() > kMaxSchemaStoreBytes) {
+      store_ = std::make_unique<SchemaStore>();
+      reader_ = std::make_unique<Reader>();
+    }
+    store_->BeginBatch();
+  }
+  /// The C++ schema of `schema` (null for nullptr), valid while the cache lives.
+  const SchemaPtr& Get(const ck_schema* schema) {
+    return reader_->Schema(store_->Canonical(schema));
+  }
+
+ private:
+  std::unique_ptr<SchemaStore> store_ = std::make_unique<SchemaStore>();
+  std::unique_ptr<Reader> reader_ = std::make_unique<Reader>();
 };
 
 /// A component without one (converters, transformations, predicates).
@@ -202,6 +228,7 @@ struct Plain {
   explicit Plain(ck_context*) {}
   T component;
   bool is_key = false;
+  SchemaCache schemas;  // converters: the schemas of the batches they convert
   // Memory of the batches this instance produced, for the next ones.
   std::shared_ptr<BlockPool> pool = std::make_shared<BlockPool>();
 };
@@ -340,7 +367,10 @@ struct SourceTaskAdapter : Lifecycle<WithContext<T, SourceTaskContext>> {
   }
   static ck_status Poll(void* self, ck_batch* out, ck_error* err) noexcept {
     *out = ck_batch{};
-    return Guard(err, [&] { TransferRecords(L::Get(self).component.poll(), out); });
+    return Guard(err, [&] {
+      auto& instance = L::Get(self);
+      TransferRecords(instance.component.poll(), out, instance.pool);
+    });
   }
   static ck_status Commit(void* self, ck_error* err) noexcept {
     return Guard(err, [&] { L::Get(self).component.commit(); });
@@ -454,15 +484,30 @@ struct ConverterAdapter : Lifecycle<Plain<T>> {
     *out = ck_blob_batch{};
     return Guard(err, [&] {
       auto& instance = L::Get(self);
-      auto produced = std::make_unique<Produced>();
+      std::unique_ptr<Produced> produced = std::make_unique<Produced>(0, instance.pool);
       ck_str* blobs = produced->arena.Allocate<ck_str>(records->count);
       Reader reader;
+      instance.schemas.BeginBatch();
       for (uint32_t i = 0; i < records->count; ++i) {
         const ck_record& r = records->records[i];
-        SchemaPtr schema = reader.Schema(instance.is_key ? r.key_schema : r.value_schema);
-        Value value = reader.Value(instance.is_key ? r.key : r.value, schema);
-        blobs[i] =
-            Blob(produced->arena, instance.component.from_connect(View(r.topic), schema, value));
+        const SchemaPtr& schema =
+            instance.schemas.Get(instance.is_key ? r.key_schema : r.value_schema);
+        const ck_value& abi_value = instance.is_key ? r.key : r.value;
+        if constexpr (requires {
+                        instance.component.from_connect_abi(View(r.topic), schema, abi_value);
+                      }) {
+          // A converter built into the host may serialise the ABI value as it lies, sparing the
+          // C++ Value in between; it returns a view valid until its next call.
+          const std::optional<std::string_view> blob =
+              instance.component.from_connect_abi(View(r.topic), schema, abi_value);
+          blobs[i] = !blob           ? ck_str{nullptr, 0}
+                     : blob->empty() ? ck_str{"", 0}
+                                     : produced->arena.CopyString(*blob);
+        } else {
+          Value value = reader.Value(abi_value, schema);
+          blobs[i] =
+              Blob(produced->arena, instance.component.from_connect(View(r.topic), schema, value));
+        }
       }
       Transfer(std::move(produced), blobs, records->count, out);
     });

@@ -50,8 +50,16 @@ class Writer {
   /// The ABI copy of `schema` (nullptr for a null schema), written once per Writer.
   const ck_schema* Schema(const SchemaPtr& schema) {
     if (schema == nullptr) return nullptr;
-    if (schema.get() == last_schema_) return last_abi_schema_;  // records of a batch share schemas
+    // Records of a batch share schemas, and a record asks for its key's and its value's in turn.
+    if (schema.get() == last_schema_) return last_abi_schema_;
+    if (schema.get() == other_schema_) {
+      std::swap(last_schema_, other_schema_);
+      std::swap(last_abi_schema_, other_abi_schema_);
+      return last_abi_schema_;
+    }
     auto [it, inserted] = schemas_.try_emplace(schema.get(), nullptr);
+    other_schema_ = last_schema_;
+    other_abi_schema_ = last_abi_schema_;
     last_schema_ = schema.get();
     if (!inserted) return last_abi_schema_ = it->second;
     // Keys are addresses: keep each schema alive as long as the Writer, so that a schema freed by
@@ -98,7 +106,9 @@ class Writer {
       Value(*def, v);
       out->default_value = v;
     }
-    last_schema_ = schema.get();  // the recursion above may have moved it
+    other_schema_ = nullptr;  // the recursion above may have moved both
+    other_abi_schema_ = nullptr;
+    last_schema_ = schema.get();
     return last_abi_schema_ = out;
   }
 
@@ -225,7 +235,7 @@ class Writer {
       case nlohmann::json::value_t::object: {
         json_.push_back('{');
         bool first = true;
-        for (const auto& [key, value] : json.items()) {
+        for (const auto& [key, value] : json.get_ref<const nlohmann::json::object_t&>()) {
           if (!first) json_.push_back(',');
           first = false;
           AppendJsonString(key);
@@ -314,6 +324,8 @@ class Writer {
   std::vector<SchemaPtr> retained_;  // the schemas keyed in schemas_
   const ck::Schema* last_schema_ = nullptr;
   const ck_schema* last_abi_schema_ = nullptr;
+  const ck::Schema* other_schema_ = nullptr;  // the one asked for before last_schema_
+  const ck_schema* other_abi_schema_ = nullptr;
   std::string json_;
   nlohmann::json last_partition_;
   ck_str last_partition_text_{nullptr, 0};

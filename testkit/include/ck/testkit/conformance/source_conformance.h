@@ -84,7 +84,8 @@
 /// - optional `static constexpr int64_t kSnapshotRecords`: the connector reads the records that
 ///   exist when it starts in a snapshot phase, and this many of them (per stream) take it long
 ///   enough (a second or more) for a SIGKILL to land in the middle. Without it
-///   SigkillMidSnapshotLosesNothing passes, saying it does not apply.
+///   SnapshotToStreamHandoffHasNoGapNorDuplicate and SigkillMidSnapshotLosesNothing pass, saying
+///   they do not apply.
 ///
 /// The checks of SourceConformanceTest (each a test; the names say what they prove):
 /// - ValidationAcceptsTheConfigAndReportsEachMissingRequiredKey: the validate endpoint answers
@@ -126,6 +127,10 @@
 /// - SchemaChangeMidStreamKeepsEveryRecord: ChangeSchema() between two writes while the connector
 ///   streams; the records written before it do not carry the change (even when read after it),
 ///   every record written after it does, none is lost or repeated.
+/// - SnapshotToStreamHandoffHasNoGapNorDuplicate: kSnapshotRecords records exist when the
+///   connector starts, and more are written while the snapshot is being sent (the check fails if
+///   the snapshot had already ended): every record arrives exactly once, across the hand-off from
+///   the snapshot to the stream.
 /// - SigkillMidSnapshotLosesNothing: kSnapshotRecords records exist when the connector starts; the
 ///   worker gets SIGKILL once the snapshot sent its first record (the check fails if the snapshot
 ///   had already ended); records are written while the worker is down and right after its
@@ -680,9 +685,12 @@ TYPED_TEST_P(SourceKafkaFaultConformanceTest, BrokerOutageAndReturnLosesNothing)
 TYPED_TEST_P(SourceKafkaFaultConformanceTest, NetworkCutToKafkaLosesNothing) {
   const int64_t n = this->Records();
   FaultProxy& proxy = *this->kafka_->proxy();
+  const uint64_t proxied_bytes = proxy.bytes_to_target();
   this->adapter_->Write(0, n / 2);
   const int tasks = this->CreateRunning(this->adapter_->Config(n));
   ASSERT_TRUE(this->WaitForEach(n / 4));
+  ASSERT_GT(proxy.bytes_to_target(), proxied_bytes)
+      << "the worker does not reach Kafka through the broker's proxied listener";
   // The worker loses Kafka (its producer's connections reset, new ones refused) mid-stream.
   proxy.Cut();
   const std::map<int32_t, int64_t> at_cut = this->SettledEndOffsets();
@@ -818,6 +826,30 @@ TYPED_TEST_P(SourceSystemConformanceTest, SchemaChangeMidStreamKeepsEveryRecord)
   }
 }
 
+TYPED_TEST_P(SourceSystemConformanceTest, SnapshotToStreamHandoffHasNoGapNorDuplicate) {
+  if constexpr (!requires { TypeParam::kSnapshotRecords; }) {
+    std::printf("not applicable: the adapter declares no kSnapshotRecords (no snapshot phase)\n");
+  } else {
+    const int64_t snapshot = TypeParam::kSnapshotRecords;
+    const int64_t n = snapshot + this->Records();
+    this->adapter_->Write(0, snapshot);
+    this->CreateRunning(this->adapter_->Config(n));
+    ASSERT_TRUE(Eventually(
+        "the snapshot to have sent a first record",
+        [&] { return TopicSize(*this->kafka_, this->topic_) > 0; }, std::chrono::seconds(120),
+        &this->worker()));
+    // Records written while the snapshot is being sent: the stream's, each exactly once.
+    const int64_t at_write = TopicSize(*this->kafka_, this->topic_);
+    this->adapter_->Write(snapshot, n);
+    ASSERT_LT(at_write, snapshot * static_cast<int64_t>(this->adapter_->Streams().size()))
+        << "the snapshot was over before the writes; raise kSnapshotRecords";
+    ASSERT_TRUE(this->WaitForAll(n, std::chrono::seconds(240)));
+    EXPECT_TRUE(this->Ledger().NoDuplicates());
+    std::printf("writes began with %lld of %lld snapshot record(s) in Kafka\n",
+                static_cast<long long>(at_write), static_cast<long long>(snapshot));
+  }
+}
+
 TYPED_TEST_P(SourceSystemConformanceTest, SigkillMidSnapshotLosesNothing) {
   if constexpr (!requires { TypeParam::kSnapshotRecords; }) {
     std::printf("not applicable: the adapter declares no kSnapshotRecords (no snapshot phase)\n");
@@ -851,7 +883,9 @@ TYPED_TEST_P(SourceSystemConformanceTest, SigkillMidSnapshotLosesNothing) {
 
 REGISTER_TYPED_TEST_SUITE_P(SourceSystemConformanceTest, SourceSystemRestartLosesNothing,
                             NetworkCutToTheSourceSystemLosesNothing,
-                            SchemaChangeMidStreamKeepsEveryRecord, SigkillMidSnapshotLosesNothing);
+                            SchemaChangeMidStreamKeepsEveryRecord,
+                            SnapshotToStreamHandoffHasNoGapNorDuplicate,
+                            SigkillMidSnapshotLosesNothing);
 
 #endif  // CK_DOXYGEN
 
