@@ -398,12 +398,19 @@ std::string FormatZoned(int64_t micros, int32_t fraction_digits) {
   return out;
 }
 
-int64_t ParseIsoInterval(std::string_view s) {
+namespace {
+
+// The numbers of an ISO 8601 interval as PostgreSQL writes it (IntervalStyle iso_8601, e.g.
+// "P1Y2M3DT4H5M6.5S", "PT-1H-30M"), each as written; "0" for the parts left out.
+struct IsoIntervalParts {
+  std::string_view years = "0", months = "0", days = "0", hours = "0", minutes = "0", seconds = "0";
+};
+
+IsoIntervalParts SplitIsoInterval(std::string_view s) {
   if (s.empty() || s[0] != 'P') Bad("interval", s);
-  double years = 0, months = 0, days = 0, hours = 0, minutes = 0, seconds = 0;
+  IsoIntervalParts parts;
   bool time_part = false;
-  size_t pos = 1;
-  while (pos < s.size()) {
+  for (size_t pos = 1; pos < s.size();) {
     if (s[pos] == 'T') {
       time_part = true;
       ++pos;
@@ -415,34 +422,42 @@ int64_t ParseIsoInterval(std::string_view s) {
       ++end;
     }
     if (end == pos || end >= s.size()) Bad("interval", s);
-    const double v = Number<double>(s.substr(pos, end - pos), "interval");
+    const std::string_view v = s.substr(pos, end - pos);
     switch (s[end]) {
       case 'Y':
-        years = v;
+        parts.years = v;
         break;
       case 'M':
-        (time_part ? minutes : months) = v;
-        break;
-      case 'W':
-        days += 7 * v;
+        (time_part ? parts.minutes : parts.months) = v;
         break;
       case 'D':
-        days += v;
+        parts.days = v;
         break;
       case 'H':
-        hours = v;
+        parts.hours = v;
         break;
       case 'S':
-        seconds = v;
+        parts.seconds = v;
         break;
       default:
         Bad("interval", s);
     }
     pos = end + 1;
   }
+  return parts;
+}
+
+}  // namespace
+
+int64_t ParseIsoInterval(std::string_view s) {
+  const IsoIntervalParts parts = SplitIsoInterval(s);
+  const auto number = [](std::string_view v) { return Number<double>(v, "interval"); };
   // Debezium's MicroDuration.durationMicros with a month of 365.25 / 12 days.
-  const double number_of_days = (years * 12 + months) * (365.25 / 12) + days;
-  const double number_of_seconds = ((number_of_days * 24 + hours) * 60 + minutes) * 60 + seconds;
+  const double number_of_days =
+      (number(parts.years) * 12 + number(parts.months)) * (365.25 / 12) + number(parts.days);
+  const double number_of_seconds =
+      ((number_of_days * 24 + number(parts.hours)) * 60 + number(parts.minutes)) * 60 +
+      number(parts.seconds);
   return static_cast<int64_t>(number_of_seconds * 1e6);
 }
 
@@ -509,51 +524,23 @@ std::vector<std::optional<std::string>> ParseArray(std::string_view s) {
 }
 
 std::string IsoIntervalString(std::string_view s) {
-  if (s.empty() || s[0] != 'P') Bad("interval", s);
-  std::string years = "0", months = "0", days = "0", hours = "0", minutes = "0", seconds = "0";
-  bool time_part = false;
-  for (size_t pos = 1; pos < s.size();) {
-    if (s[pos] == 'T') {
-      time_part = true;
-      ++pos;
-      continue;
-    }
-    size_t end = pos;
-    while (end < s.size() &&
-           (s[end] == '-' || s[end] == '+' || s[end] == '.' || (s[end] >= '0' && s[end] <= '9'))) {
-      ++end;
-    }
-    if (end == pos || end >= s.size()) Bad("interval", s);
-    std::string v(s.substr(pos, end - pos));
-    switch (s[end]) {
-      case 'Y':
-        years = v;
-        break;
-      case 'M':
-        (time_part ? minutes : months) = v;
-        break;
-      case 'D':
-        days = v;
-        break;
-      case 'H':
-        hours = v;
-        break;
-      case 'S':
-        // Debezium writes the seconds as a plain decimal without trailing zeros.
-        if (v.find('.') != std::string::npos) {
-          while (v.back() == '0') v.pop_back();
-          if (v.back() == '.') v.pop_back();
-        }
-        if (v == "-0") v = "0";
-        seconds = v;
-        break;
-      default:
-        Bad("interval", s);
-    }
-    pos = end + 1;
+  const IsoIntervalParts parts = SplitIsoInterval(s);
+  // Debezium writes the seconds as a plain decimal without trailing zeros.
+  std::string seconds(parts.seconds);
+  if (seconds.find('.') != std::string::npos) {
+    while (seconds.back() == '0') seconds.pop_back();
+    if (seconds.back() == '.') seconds.pop_back();
   }
-  return "P" + years + "Y" + months + "M" + days + "DT" + hours + "H" + minutes + "M" + seconds +
-         "S";
+  if (seconds == "-0") seconds = "0";
+  std::string out = "P";
+  for (const auto& [number, unit] : {std::pair{parts.years, "Y"},
+                                     {parts.months, "M"},
+                                     {parts.days, "DT"},
+                                     {parts.hours, "H"},
+                                     {parts.minutes, "M"}}) {
+    out.append(number).append(unit);
+  }
+  return out + seconds + "S";
 }
 
 std::string JavaDecimalString(std::string_view s) {
