@@ -270,26 +270,31 @@ bool ChildProcess::WaitExit(std::chrono::milliseconds timeout) {
   return true;
 }
 
-namespace {
-
-// True while a process of group `pgid` is alive (zombies have released their memory and count as
-// gone): /proc/<pid>/stat has the state and the group after the command's closing parenthesis.
-bool GroupHasLiveProcess(pid_t pgid) {
+std::vector<ProcessStat> ListProcesses() {
+  std::vector<ProcessStat> out;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
     const std::string name = entry.path().filename().string();
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
     std::ifstream in(entry.path() / "stat");
     const std::string stat{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    // pid (comm) state ppid pgrp ...: comm may hold spaces, so read after its closing parenthesis.
     const std::size_t close = stat.rfind(')');
     if (close == std::string::npos) continue;
     std::istringstream fields(stat.substr(close + 1));
-    char state = 0;
-    long ppid = 0;
-    long group = 0;
-    if ((fields >> state >> ppid >> group) && group == pgid && state != 'Z' && state != 'X') {
-      return true;
-    }
+    ProcessStat p{.pid = static_cast<pid_t>(std::stol(name))};
+    if (fields >> p.state >> p.parent >> p.group) out.push_back(p);
+  }
+  return out;
+}
+
+namespace {
+
+// True while a process of group `pgid` is alive (zombies have released their memory and count as
+// gone).
+bool GroupHasLiveProcess(pid_t pgid) {
+  for (const ProcessStat& p : ListProcesses()) {
+    if (p.group == pgid && p.state != 'Z' && p.state != 'X') return true;
   }
   return false;
 }

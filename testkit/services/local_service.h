@@ -162,6 +162,17 @@ class ChildProcess {
 /// Joins `argv` into one line for error messages, quoting arguments that contain spaces.
 std::string CommandLine(const std::vector<std::string>& argv);
 
+/// A running process as /proc/<pid>/stat describes it.
+struct ProcessStat {
+  pid_t pid = 0;     ///< Its id.
+  char state = 0;    ///< R, S, D, Z (zombie), X (dead), ...
+  pid_t parent = 0;  ///< Its parent's id.
+  pid_t group = 0;   ///< Its process group.
+};
+
+/// Every process of the machine, from /proc.
+std::vector<ProcessStat> ListProcesses();
+
 /// True when a TCP connection to `host`:`port` (an IPv4 address or a name that resolves to one)
 /// succeeds within `timeout`.
 bool CanConnect(const std::string& host, int port, std::chrono::milliseconds timeout);

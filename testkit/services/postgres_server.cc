@@ -151,24 +151,12 @@ class LocalPostgres {
     return kDefaultBinDir;
   }
 
-  // The processes whose parent is `parent`, from /proc.
+  // The processes whose parent is `parent`.
   static std::vector<pid_t> ChildrenOf(pid_t parent) {
     std::vector<pid_t> children;
     if (parent <= 0) return children;
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
-      const std::string name = entry.path().filename().string();
-      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-      std::ifstream stat(entry.path() / "stat");
-      std::string line;
-      if (!std::getline(stat, line)) continue;
-      // pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis.
-      const std::size_t close = line.rfind(')');
-      if (close == std::string::npos) continue;
-      std::istringstream rest(line.substr(close + 1));
-      char state = 0;
-      pid_t ppid = 0;
-      if (rest >> state >> ppid && ppid == parent) children.push_back(std::stoi(name));
+    for (const services_internal::ProcessStat& p : services_internal::ListProcesses()) {
+      if (p.parent == parent) children.push_back(p.pid);
     }
     return children;
   }
