@@ -255,6 +255,25 @@ testing::AssertionResult ResumedAt(const std::string& stream, int64_t committed,
   return testing::AssertionSuccess();
 }
 
+void CheckTaskConfigsRespectTasksMax(ConnectWorker& worker, const std::string& name,
+                                     const nlohmann::json& config) {
+  for (int max : {1, 3}) {
+    nlohmann::json limited = config;
+    limited["tasks.max"] = std::to_string(max);
+    const std::string connector = name + "-max" + std::to_string(max);
+    worker.CreateConnector(connector, limited);
+    std::vector<nlohmann::json> tasks;
+    ASSERT_TRUE(Eventually(
+        connector + " to have task configurations",
+        [&] { return !(tasks = worker.TaskConfigs(connector)).empty(); }, std::chrono::seconds(60),
+        &worker));
+    EXPECT_LE(tasks.size(), static_cast<std::size_t>(max)) << "tasks.max=" << max;
+    EXPECT_TRUE(worker.ConnectorAndTasksRunning(connector, static_cast<int>(tasks.size())));
+    worker.DeleteConnector(connector);
+    EXPECT_TRUE(worker.ConnectorAbsent(connector));
+  }
+}
+
 void CheckStartStopCyclesLeakNothing(ConnectWorker& worker, const std::string& name, int tasks,
                                      const std::function<int()>& create) {
   const auto cycle = [&] {

@@ -115,6 +115,11 @@ testing::AssertionResult Consistently(const std::string& what, const std::functi
 testing::AssertionResult ResumedAt(const std::string& stream, int64_t committed,
                                    std::optional<int64_t> first);
 
+/// For `tasks.max` 1 and 3: creates connector `<name>-max<N>` with `config` and that `tasks.max`,
+/// checks that it has at most N task configurations, all RUNNING, then deletes it.
+void CheckTaskConfigsRespectTasksMax(ConnectWorker& worker, const std::string& name,
+                                     const nlohmann::json& config);
+
 /// Runs connector `name` (running with `tasks` tasks) through stop, resume, delete and `create`
 /// (which creates it again and returns its task count once RUNNING): once to warm up, then six
 /// times, and checks that the worker's file descriptors and threads return to their level after

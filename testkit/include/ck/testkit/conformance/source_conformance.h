@@ -435,21 +435,8 @@ TYPED_TEST_P(SourceConformanceTest, ValidationAcceptsTheConfigAndReportsEachMiss
 
 TYPED_TEST_P(SourceConformanceTest, TaskConfigsRespectTasksMax) {
   this->adapter_->Write(0, 10);
-  for (int max : {1, 3}) {
-    nlohmann::json config = this->adapter_->Config(this->Records());
-    config["tasks.max"] = std::to_string(max);
-    const std::string name = this->name_ + "-max" + std::to_string(max);
-    this->worker().CreateConnector(name, config);
-    std::vector<nlohmann::json> tasks;
-    ASSERT_TRUE(Eventually(
-        name + " to have task configurations",
-        [&] { return !(tasks = this->worker().TaskConfigs(name)).empty(); },
-        std::chrono::seconds(60), &this->worker()));
-    EXPECT_LE(tasks.size(), static_cast<std::size_t>(max)) << "tasks.max=" << max;
-    EXPECT_TRUE(this->worker().ConnectorAndTasksRunning(name, static_cast<int>(tasks.size())));
-    this->worker().DeleteConnector(name);
-    EXPECT_TRUE(this->worker().ConnectorAbsent(name));
-  }
+  CheckTaskConfigsRespectTasksMax(this->worker(), this->name_,
+                                  this->adapter_->Config(this->Records()));
 }
 
 TYPED_TEST_P(SourceConformanceTest, DeliversEveryRecordOnceWithMonotonicJsonOffsets) {
