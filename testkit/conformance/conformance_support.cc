@@ -255,6 +255,20 @@ testing::AssertionResult ResumedAt(const std::string& stream, int64_t committed,
   return testing::AssertionSuccess();
 }
 
+void CheckReconfigured(ConnectWorker& worker, const std::string& name, const nlohmann::json& config,
+                       nlohmann::json changed) {
+  ASSERT_NE(changed, config) << "Reconfigure() must change the configuration";
+  worker.PutConnectorConfig(name, changed);
+  changed["name"] = name;
+  EXPECT_EQ(worker.ConnectorConfig(name), changed);
+  std::size_t tasks = 0;
+  ASSERT_TRUE(Eventually(
+      "task configurations after the change",
+      [&] { return (tasks = worker.TaskConfigs(name).size()) > 0; }, std::chrono::seconds(60),
+      &worker));
+  EXPECT_TRUE(worker.ConnectorAndTasksRunning(name, static_cast<int>(tasks)));
+}
+
 void CheckTaskConfigsRespectTasksMax(ConnectWorker& worker, const std::string& name,
                                      const nlohmann::json& config) {
   for (int max : {1, 3}) {

@@ -115,6 +115,12 @@ testing::AssertionResult Consistently(const std::string& what, const std::functi
 testing::AssertionResult ResumedAt(const std::string& stream, int64_t committed,
                                    std::optional<int64_t> first);
 
+/// Replaces the configuration `config` of the running connector `name` with `changed` (which must
+/// differ), checks that the worker reports `changed` as its configuration, and waits until it has
+/// task configurations, all RUNNING.
+void CheckReconfigured(ConnectWorker& worker, const std::string& name, const nlohmann::json& config,
+                       nlohmann::json changed);
+
 /// For `tasks.max` 1 and 3: creates connector `<name>-max<N>` with `config` and that `tasks.max`,
 /// checks that it has at most N task configurations, all RUNNING, then deletes it.
 void CheckTaskConfigsRespectTasksMax(ConnectWorker& worker, const std::string& name,

@@ -511,17 +511,8 @@ TYPED_TEST_P(SinkConformanceTest, ReconfigurationKeepsEveryRecord) {
   const nlohmann::json config = this->Config();
   this->CreateRunning(config);
   ASSERT_TRUE(this->WaitForHeld(n / 4));
-  nlohmann::json changed = this->adapter_->Reconfigure(config);
-  ASSERT_NE(changed, config) << "Reconfigure() must change the configuration";
-  this->worker().PutConnectorConfig(this->name_, changed);
-  changed["name"] = this->name_;
-  EXPECT_EQ(this->worker().ConnectorConfig(this->name_), changed);
-  std::size_t tasks = 0;
-  ASSERT_TRUE(Eventually(
-      "task configurations after the change",
-      [&] { return (tasks = this->worker().TaskConfigs(this->name_).size()) > 0; },
-      std::chrono::seconds(60), &this->worker()));
-  EXPECT_TRUE(this->worker().ConnectorAndTasksRunning(this->name_, static_cast<int>(tasks)));
+  ASSERT_NO_FATAL_FAILURE(
+      CheckReconfigured(this->worker(), this->name_, config, this->adapter_->Reconfigure(config)));
   this->Produce(n / 2, n);
   ASSERT_TRUE(this->WaitForAll(n));
   EXPECT_TRUE(this->Held().NoDuplicates());

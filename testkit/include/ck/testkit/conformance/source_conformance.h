@@ -408,7 +408,19 @@ class SourceKafkaFaultConformanceTest : public SourceConformanceTest<Adapter> {
 /// the connector's source system and can fault it (RestartSourceSystem(), SourceProxy(), and
 /// optionally ChangeSchema() and kSnapshotRecords; see the file comment).
 template <typename Adapter>
-class SourceSystemConformanceTest : public SourceConformanceTest<Adapter> {};
+class SourceSystemConformanceTest : public SourceConformanceTest<Adapter> {
+ protected:
+  /// Writes records [0, snapshot) before the connector exists, creates it for `total` records
+  /// per stream, and waits until the snapshot has sent its first record.
+  void StartSnapshot(int64_t snapshot, int64_t total) {
+    this->adapter_->Write(0, snapshot);
+    this->CreateRunning(this->adapter_->Config(total));
+    ASSERT_TRUE(Eventually(
+        "the snapshot to have sent a first record",
+        [&] { return TopicSize(*this->kafka_, this->topic_) > 0; }, std::chrono::seconds(120),
+        &this->worker()));
+  }
+};
 
 #ifndef CK_DOXYGEN  // the tests themselves: GoogleTest macros, not API
 
@@ -606,17 +618,8 @@ TYPED_TEST_P(SourceConformanceTest, ReconfigurationKeepsEveryRecord) {
   const nlohmann::json config = this->adapter_->Config(n);
   this->CreateRunning(config);
   ASSERT_TRUE(this->WaitForEach(n / 4));
-  nlohmann::json changed = this->adapter_->Reconfigure(config);
-  ASSERT_NE(changed, config) << "Reconfigure() must change the configuration";
-  this->worker().PutConnectorConfig(this->name_, changed);
-  changed["name"] = this->name_;
-  EXPECT_EQ(this->worker().ConnectorConfig(this->name_), changed);
-  std::size_t tasks = 0;
-  ASSERT_TRUE(Eventually(
-      "task configurations after the change",
-      [&] { return (tasks = this->worker().TaskConfigs(this->name_).size()) > 0; },
-      std::chrono::seconds(60), &this->worker()));
-  EXPECT_TRUE(this->worker().ConnectorAndTasksRunning(this->name_, static_cast<int>(tasks)));
+  ASSERT_NO_FATAL_FAILURE(
+      CheckReconfigured(this->worker(), this->name_, config, this->adapter_->Reconfigure(config)));
   this->adapter_->Write(n / 2, n);
   ASSERT_TRUE(this->WaitForAll(n));
   EXPECT_TRUE(this->Ledger().NoDuplicates());
@@ -819,12 +822,7 @@ TYPED_TEST_P(SourceSystemConformanceTest, SnapshotToStreamHandoffHasNoGapNorDupl
   } else {
     const int64_t snapshot = TypeParam::kSnapshotRecords;
     const int64_t n = snapshot + this->Records();
-    this->adapter_->Write(0, snapshot);
-    this->CreateRunning(this->adapter_->Config(n));
-    ASSERT_TRUE(Eventually(
-        "the snapshot to have sent a first record",
-        [&] { return TopicSize(*this->kafka_, this->topic_) > 0; }, std::chrono::seconds(120),
-        &this->worker()));
+    ASSERT_NO_FATAL_FAILURE(this->StartSnapshot(snapshot, n));
     // Records written while the snapshot is being sent: the stream's, each exactly once.
     const int64_t at_write = TopicSize(*this->kafka_, this->topic_);
     this->adapter_->Write(snapshot, n);
@@ -843,12 +841,7 @@ TYPED_TEST_P(SourceSystemConformanceTest, SigkillMidSnapshotLosesNothing) {
   } else {
     const int64_t snapshot = TypeParam::kSnapshotRecords;
     const int64_t n = snapshot + this->Records();
-    this->adapter_->Write(0, snapshot);
-    this->CreateRunning(this->adapter_->Config(n));
-    ASSERT_TRUE(Eventually(
-        "the snapshot to have sent a first record",
-        [&] { return TopicSize(*this->kafka_, this->topic_) > 0; }, std::chrono::seconds(120),
-        &this->worker()));
+    ASSERT_NO_FATAL_FAILURE(this->StartSnapshot(snapshot, n));
     this->worker().Kill();
     const std::map<int32_t, int64_t> boundary = this->SettledEndOffsets();
     int64_t at_kill = 0;
