@@ -799,12 +799,41 @@ std::shared_ptr<TableSchema> BuildTableSchema(const std::string& prefix, const s
 
 // ---- the task's implementation ---------------------------------------------------------------
 
+// A record's source offset: JSON text for the change events streamed without transaction metadata
+// (a JSON object per event would cost an allocation per member), a JSON object for the rest.
+struct RecordOffset {
+  RecordOffset(nlohmann::json json)
+      : json(std::move(json)) {}  // NOLINT(google-explicit-constructor)
+  static RecordOffset Text(std::string text) {
+    RecordOffset out(nullptr);
+    out.text = std::move(text);
+    return out;
+  }
+  // The offset `r` carries.
+  static RecordOffset Of(const SourceRecord& r) {
+    return r.source_offset_json.empty() ? RecordOffset(r.source_offset)
+                                        : Text(r.source_offset_json);
+  }
+  nlohmann::json Json() const { return text.empty() ? json : nlohmann::json::parse(text); }
+  void MoveTo(SourceRecord& r) {
+    if (text.empty()) {
+      r.source_offset = std::move(json);
+    } else {
+      r.source_offset_json = std::move(text);
+    }
+  }
+
+  nlohmann::json json;
+  std::string text;  // used when not empty
+};
+
 class PostgresTaskImpl {
  public:
   PostgresTaskImpl(const SourceTaskContext& context, const ConfigMap& props,
                    const std::atomic<bool>& stopping)
       : context_(context), s_(ParseSettings(props)), stopping_(stopping) {
     partition_ = {{"server", s_.prefix}};
+    partition_text_ = partition_.dump();
   }
 
   ~PostgresTaskImpl() {
@@ -819,7 +848,7 @@ class PostgresTaskImpl {
     Connect(true);
   }
 
-  std::vector<SourceRecord> Poll();
+  void Poll(std::vector<SourceRecord>& out);
   void Commit();
 
  private:
@@ -867,7 +896,7 @@ class PostgresTaskImpl {
   SourceRecord MessageEvent(const LogicalMessage& m, uint64_t lsn, std::optional<uint32_t> txid,
                             int64_t ts_us, nlohmann::json offset) const;
   SourceRecord Change(const TableSchema& t, const char* op, Value before, Value after,
-                      Struct source, nlohmann::json offset) const;
+                      Struct source, RecordOffset offset) const;
   void BeginTransactionMetadata(uint64_t lsn, std::vector<SourceRecord>& out);
   void EndTransactionMetadata(uint64_t end_lsn, std::vector<SourceRecord>& out);
   void CountTransactionEvent(SourceRecord& r, uint64_t lsn);
@@ -875,12 +904,14 @@ class PostgresTaskImpl {
   SourceRecord TransactionEvent(const char* status, nlohmann::json offset) const;
   void RememberResumePoint(const nlohmann::json& offset);
   nlohmann::json StreamOffset(uint64_t lsn, int64_t events) const;
+  std::string StreamOffsetText(uint64_t lsn, int64_t events) const;
   void Log(LogLevel level, const std::string& message) const { context_.log(level, message); }
 
   const SourceTaskContext& context_;
   Settings s_;
   const std::atomic<bool>& stopping_;
   nlohmann::json partition_;
+  std::string partition_text_;  // partition_ as JSON text, as records carry it
 
   std::unique_ptr<PgConnection> sql_;
   std::unique_ptr<PgConnection> repl_;
@@ -1380,6 +1411,25 @@ nlohmann::json PostgresTaskImpl::StreamOffset(uint64_t lsn, int64_t events) cons
   return out;
 }
 
+std::string PostgresTaskImpl::StreamOffsetText(uint64_t lsn, int64_t events) const {
+  // StreamOffset() as its JSON text, written directly.
+  std::string out;
+  out.reserve(160);
+  char digits[24];
+  const auto member = [&](std::string_view prefix, auto value) {
+    out.append(prefix);
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
+  };
+  member("{\"lsn\":", lsn);
+  member(",\"lsn_commit\":", last_commit_end_);
+  member(",\"lsn_events_processed\":", events);
+  member(",\"lsn_proc\":", lsn);
+  member(",\"ts_usec\":", txn_.commit_time_us);
+  member(",\"txId\":", txn_.xid);
+  out.push_back('}');
+  return out;
+}
+
 Struct PostgresTaskImpl::Source(const TableSchema& t, uint64_t lsn, const char* snapshot,
                                 int64_t ts_us, std::optional<uint32_t> txid) const {
   const SourceFields& f = SourceBlockFields();
@@ -1419,7 +1469,7 @@ Struct PostgresTaskImpl::Source(const TableSchema& t, uint64_t lsn, const char* 
 }
 
 SourceRecord PostgresTaskImpl::Change(const TableSchema& t, const char* op, Value before,
-                                      Value after, Struct source, nlohmann::json offset) const {
+                                      Value after, Struct source, RecordOffset offset) const {
   Struct env(t.envelope_schema);
   if (!before.is_null()) env.put(*t.before, std::move(before));
   if (!after.is_null()) env.put(*t.after, std::move(after));
@@ -1434,8 +1484,8 @@ SourceRecord PostgresTaskImpl::Change(const TableSchema& t, const char* op, Valu
   r.key_schema = t.key_schema;
   r.value_schema = t.envelope_schema;
   r.value = std::move(env);
-  r.source_partition = partition_;
-  r.source_offset = std::move(offset);
+  r.source_partition_json = partition_text_;
+  offset.MoveTo(r);
   return r;
 }
 
@@ -1491,12 +1541,16 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
     return;
   }
   // The offset before this event, for the records that do not end it; made only for those.
-  const auto previous_offset = [&]() -> nlohmann::json {
-    const nlohmann::json& last = out.empty() ? returned_offset_ : out.back().source_offset;
-    if (last.is_object() && !last.empty()) return last;
-    return {{kLsn, last_commit_end_}, {kLsnProc, last_commit_end_}, {kLsnCommit, last_commit_end_}};
+  const auto previous_offset = [&]() -> RecordOffset {
+    RecordOffset last = out.empty() ? RecordOffset(returned_offset_) : RecordOffset::Of(out.back());
+    if (!last.text.empty() || (last.json.is_object() && !last.json.empty())) return last;
+    return nlohmann::json{
+        {kLsn, last_commit_end_}, {kLsnProc, last_commit_end_}, {kLsnCommit, last_commit_end_}};
   };
-  const nlohmann::json offset = StreamOffset(lsn, events_at_lsn_);
+  // Transaction metadata adds to the offset of the record ending the event: a JSON object then.
+  RecordOffset offset = txn_counts_.open
+                            ? RecordOffset(StreamOffset(lsn, events_at_lsn_))
+                            : RecordOffset::Text(StreamOffsetText(lsn, events_at_lsn_));
   const auto table_of = [&](uint32_t relid) -> const TableSchema& {
     const auto it = relations_.find(relid);
     if (it == relations_.end()) {
@@ -1514,7 +1568,7 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
   };
   // A delete and its tombstone; `last`: they end the event (not a primary key change).
   const auto delete_events = [&](const TableSchema& t, Struct before, bool last) {
-    const nlohmann::json previous = previous_offset();
+    const RecordOffset previous = previous_offset();
     Value key = t.Key(before);
     SourceRecord d = Change(t, "d", Value(std::move(before)), Value(), source(t),
                             last && !s_.tombstones ? offset : previous);
@@ -1525,19 +1579,19 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
       tomb.topic = t.topic;
       tomb.key_schema = t.key_schema;
       tomb.key = std::move(key);
-      tomb.source_partition = partition_;
-      tomb.source_offset = last ? offset : previous;
+      tomb.source_partition_json = partition_text_;
+      RecordOffset(last ? offset : previous).MoveTo(tomb);
       emit(std::move(tomb));
     }
   };
   if (auto* m = std::get_if<LogicalMessage>(&message)) {
-    emit(MessageEvent(*m, lsn, txn_.xid, txn_.commit_time_us, offset));
+    emit(MessageEvent(*m, lsn, txn_.xid, txn_.commit_time_us, offset.Json()));
   } else if (auto* ins = std::get_if<InsertMessage>(&message)) {
     const TableSchema& t = table_of(ins->relid);
     if (!t.captured || s_.skipped.count('c') != 0) return;
     Struct after = t.Row(ins->new_tuple);
     Value key = t.Key(after);
-    SourceRecord r = Change(t, "c", Value(), Value(std::move(after)), source(t), offset);
+    SourceRecord r = Change(t, "c", Value(), Value(std::move(after)), source(t), std::move(offset));
     r.key = std::move(key);
     emit(std::move(r));
   } else if (auto* upd = std::get_if<UpdateMessage>(&message)) {
@@ -1554,14 +1608,15 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
       const size_t delete_at = out.size();
       delete_events(t, std::move(*before), false);
       out[delete_at].headers.add("__debezium.newkey", new_key, t.key_schema);
-      SourceRecord r = Change(t, "c", Value(), Value(std::move(after)), source(t), offset);
+      SourceRecord r =
+          Change(t, "c", Value(), Value(std::move(after)), source(t), std::move(offset));
       r.headers.add("__debezium.oldkey", std::move(old_key), t.key_schema);
       r.key = std::move(new_key);
       emit(std::move(r));
       return;
     }
     SourceRecord r = Change(t, "u", before ? Value(std::move(*before)) : Value(),
-                            Value(std::move(after)), source(t), offset);
+                            Value(std::move(after)), source(t), std::move(offset));
     r.key = std::move(new_key);
     emit(std::move(r));
   } else if (auto* del = std::get_if<DeleteMessage>(&message)) {
@@ -1570,7 +1625,7 @@ void PostgresTaskImpl::HandleMessage(uint64_t lsn, std::string_view data,
     delete_events(t, t.Row(del->old_tuple), true);
   } else if (auto* tr = std::get_if<TruncateMessage>(&message)) {
     if (s_.skipped.count('t') != 0) return;
-    const nlohmann::json previous = previous_offset();
+    const RecordOffset previous = previous_offset();
     for (size_t i = 0; i < tr->relids.size(); ++i) {
       const TableSchema& t = table_of(tr->relids[i]);
       if (!t.captured) continue;
@@ -1687,7 +1742,7 @@ SourceRecord PostgresTaskImpl::TransactionEvent(const char* status, nlohmann::js
   value.put("id", id);
   value.put("ts_ms", txn_.commit_time_us / 1000);
   r.value = std::move(value);
-  r.source_partition = partition_;
+  r.source_partition_json = partition_text_;
   r.source_offset = std::move(offset);
   return r;
 }
@@ -1750,7 +1805,7 @@ SourceRecord PostgresTaskImpl::MessageEvent(const LogicalMessage& m, uint64_t ls
   value.put("message", std::move(block));
   r.value_schema = value_schema;
   r.value = std::move(value);
-  r.source_partition = partition_;
+  r.source_partition_json = partition_text_;
   r.source_offset = std::move(offset);
   return r;
 }
@@ -1778,7 +1833,7 @@ void PostgresTaskImpl::MaybeHeartbeat(std::vector<SourceRecord>& out) {
   Struct value(value_schema);
   value.put("ts_ms", NowMicros() / 1000);
   r.value = std::move(value);
-  r.source_partition = partition_;
+  r.source_partition_json = partition_text_;
   r.source_offset = {{kLsn, last_commit_end_},
                      {kLsnProc, last_commit_end_},
                      {kLsnCommit, last_commit_end_},
@@ -1850,8 +1905,7 @@ void PostgresTaskImpl::StreamBatch(std::vector<SourceRecord>& out) {
   }
 }
 
-std::vector<SourceRecord> PostgresTaskImpl::Poll() {
-  std::vector<SourceRecord> out;
+void PostgresTaskImpl::Poll(std::vector<SourceRecord>& out) {
   out.reserve(static_cast<size_t>(std::min(s_.max_batch, 8192)) + 2);
   try {
     switch (phase_) {
@@ -1909,10 +1963,9 @@ std::vector<SourceRecord> PostgresTaskImpl::Poll() {
     backoff_ = std::min(backoff_ * 2, std::chrono::milliseconds(10000));
   }
   if (!out.empty()) {
-    returned_offset_ = out.back().source_offset;
+    returned_offset_ = RecordOffset::Of(out.back()).Json();
     all_committed_ = false;
   }
-  return out;
 }
 
 void PostgresTaskImpl::Commit() {
@@ -1969,8 +2022,14 @@ void PostgresSourceTask::start(const ConfigMap& props) {
 }
 
 std::vector<SourceRecord> PostgresSourceTask::poll() {
-  if (stopping_.load() || impl_ == nullptr) return {};
-  return impl_->Poll();
+  std::vector<SourceRecord> out;
+  poll_into(out);
+  return out;
+}
+
+void PostgresSourceTask::poll_into(std::vector<SourceRecord>& out) {
+  if (stopping_.load() || impl_ == nullptr) return;
+  impl_->Poll(out);
 }
 
 void PostgresSourceTask::commit() {

@@ -70,6 +70,8 @@ class PostgresSourceTask : public SourceTask {
   void start(const ConfigMap& props) override;
   /// Up to max.batch.size change events; waits at most poll.interval.ms for the first.
   std::vector<SourceRecord> poll() override;
+  /// poll() into the runtime's reused vector.
+  void poll_into(std::vector<SourceRecord>& out) override;
   /// Reads the committed offset and lets the slot's confirmed flush position advance to it.
   void commit() override;
   /// Makes a waiting poll() return; callable from any thread.

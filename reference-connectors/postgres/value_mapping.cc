@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -383,19 +384,35 @@ std::string FormatZoned(int64_t micros, int32_t fraction_digits) {
   const std::chrono::year_month_day ymd{std::chrono::sys_days(std::chrono::days(days))};
   const int64_t frac = rest % kMicrosPerSecond;
   rest /= kMicrosPerSecond;
+  // Fixed-width fields written digit by digit (this runs for every timestamptz value).
+  const auto put = [](char* end, int64_t value, int width) {
+    for (int i = 0; i < width; ++i, value /= 10) *--end = static_cast<char>('0' + value % 10);
+  };
   char buf[64];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", int(ymd.year()),
-                        unsigned(ymd.month()), unsigned(ymd.day()), int(rest / 3600),
-                        int(rest / 60 % 60), int(rest % 60));
-  std::string out(buf, static_cast<size_t>(n));
-  if (fraction_digits > 0) {
-    char f[8];
-    std::snprintf(f, sizeof f, "%06lld", static_cast<long long>(frac));
-    out.push_back('.');
-    for (int32_t i = 0; i < fraction_digits; ++i) out.push_back(i < 6 ? f[i] : '0');
+  size_t n = 0;
+  const int year = int(ymd.year());
+  if (year >= 0 && year <= 9999) {
+    std::memcpy(buf, "0000-00-00T00:00:00", 19);
+    put(buf + 4, year, 4);
+    put(buf + 7, unsigned(ymd.month()), 2);
+    put(buf + 10, unsigned(ymd.day()), 2);
+    put(buf + 13, rest / 3600, 2);
+    put(buf + 16, rest / 60 % 60, 2);
+    put(buf + 19, rest % 60, 2);
+    n = 19;
+  } else {
+    n = static_cast<size_t>(std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", year,
+                                          unsigned(ymd.month()), unsigned(ymd.day()),
+                                          int(rest / 3600), int(rest / 60 % 60), int(rest % 60)));
   }
-  out.push_back('Z');
-  return out;
+  if (fraction_digits > 0) {
+    buf[n++] = '.';
+    put(buf + n + 6, frac, 6);
+    n += static_cast<size_t>(std::min(fraction_digits, 6));
+    for (int32_t i = 6; i < fraction_digits && n < sizeof buf - 1; ++i) buf[n++] = '0';
+  }
+  buf[n++] = 'Z';
+  return std::string(buf, n);
 }
 
 namespace {

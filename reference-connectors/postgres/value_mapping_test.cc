@@ -109,6 +109,11 @@ TEST(ValueMappingTest, DatesTimesAndZones) {
   EXPECT_EQ(text::FormatZoned(0, 0), "1970-01-01T00:00:00Z");
   EXPECT_EQ(text::FormatZoned(1500000, 3), "1970-01-01T00:00:01.500Z");
   EXPECT_EQ(text::FormatZoned(-1, 6), "1969-12-31T23:59:59.999999Z");
+  // 2024-02-29T13:07:09.045678Z
+  EXPECT_EQ(text::FormatZoned(1709212029045678, 2), "2024-02-29T13:07:09.04Z");
+  EXPECT_EQ(text::FormatZoned(1709212029045678, 6), "2024-02-29T13:07:09.045678Z");
+  // Years beyond four digits (PostgreSQL goes to 294276).
+  EXPECT_EQ(text::FormatZoned(253402300800000000, 0), "10000-01-01T00:00:00Z");
   EXPECT_EQ(Make(1184).FromText("2018-06-20 15:37:03.123+02"),
             Value("2018-06-20T13:37:03.123000Z"));
   EXPECT_EQ(Make(1184, 2).FromText("2018-06-20 13:37:03.12+00"), Value("2018-06-20T13:37:03.12Z"));

@@ -132,6 +132,24 @@ TEST_F(JsonConverterTest, EscapesStringsAsJackson) {
   EXPECT_EQ(back.value, Value(Value::Map{{"\xF0\x9F\x98\x80\n", "\xC3\xA9"}}));
 }
 
+TEST_F(JsonConverterTest, EscapesCharactersAnywhereInLongStrings) {
+  // Strings are scanned eight bytes at a time: what needs an escape is found at any position,
+  // and is written as it is when alone in a string (scanned byte by byte).
+  const std::vector<std::string> specials = {
+      "\x01", "\x1f", "\"", "\\", "\n", "\x7f", " ", "\xC3\xA9", "\xF0\x9F\x98\x80", "\xF0("};
+  for (const std::string& special : specials) {
+    const std::string alone = WriteOff(Schema::String(), special);
+    const std::string escaped = alone.substr(1, alone.size() - 2);
+    for (size_t at = 0; at <= 20; ++at) {
+      const std::string before(at, 'a');
+      const std::string after(20 - at, 'b');
+      EXPECT_EQ(WriteOff(Schema::String(), before + special + after),
+                "\"" + before + escaped + after + "\"")
+          << "escape of " << alone << " at " << at;
+    }
+  }
+}
+
 TEST_F(JsonConverterTest, WritesSchemaMembersInKafkasOrder) {
   const SchemaPtr schema = SchemaBuilder::int32()
                                .optional()

@@ -16,6 +16,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -90,6 +91,8 @@ class JsonWriter {
     out_.push_back('"');
     size_t run = 0;  // start of the pending run of bytes that need no escape
     for (size_t i = 0; i < s.size(); ++i) {
+      while (s.size() - i >= 8 && !AnyEscape8(s.data() + i)) i += 8;
+      if (i == s.size()) break;
       const auto c = static_cast<unsigned char>(s[i]);
       const char escape = kEscapes[c];
       if (escape == 0) continue;
@@ -119,6 +122,21 @@ class JsonWriter {
  private:
   static constexpr std::array<char, 256> kEscapes = MakeJsonEscapes();
   static constexpr char kHex[] = "0123456789ABCDEF";
+
+  // Whether any of the 8 bytes at `p` has an entry in kEscapes: a control character, '"', '\\'
+  // or a byte from 0xF0 up (word-at-a-time tests; exact as to whether there is one).
+  static bool AnyEscape8(const char* p) {
+    constexpr uint64_t kOnes = 0x0101010101010101;
+    constexpr uint64_t kHigh = 0x8080808080808080;
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    const auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+    const uint64_t control = (w - kOnes * 0x20) & ~w & kHigh;  // a byte below 0x20
+    const uint64_t quote = has_zero(w ^ (kOnes * '"'));
+    const uint64_t backslash = has_zero(w ^ (kOnes * '\\'));
+    const uint64_t lead4 = w & (w << 1) & (w << 2) & (w << 3) & kHigh;  // top four bits set
+    return (control | quote | backslash | lead4) != 0;
+  }
 
   // The code point of the well-formed 4-byte UTF-8 sequence at s[i], or 0.
   static uint32_t SupplementaryAt(std::string_view s, size_t i) {

@@ -14,8 +14,10 @@
 
 namespace ck::runtime {
 
-/// A batch the host made: an array of shallow record copies, released through ck_batch::release.
-/// Hands `records[begin, end)` to a plugin as a transferred batch.
+/// Hands `records[begin, end)` to a plugin as a batch. Records that lie next to each other in one
+/// array (the usual case: a polled batch, or a transformation's output) are handed over where
+/// they are, and the caller keeps that memory alive as long as the batch; otherwise the batch is
+/// an array of shallow copies of its own. Either way it is released through ck_batch::release.
 ck_batch MakeHostBatch(const std::vector<const ck_record*>& records, size_t begin, size_t end);
 
 /// Records and the memory behind them.

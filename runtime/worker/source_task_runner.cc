@@ -220,7 +220,7 @@ void SourceTaskRunner::PollAndSend(host::Instance<ck_source_task_vtable>& task) 
       last_partition_key_ = it->first;
     }
     std::deque<Submitted>& queue = last_partition_->queue;
-    queue.push_back({batch, i, last_partition_, false, std::string(View(r.source_offset))});
+    queue.push_back({batch, i, last_partition_, false, View(r.source_offset), {}});
     submitted[i] = &queue.back();
   }
 
@@ -379,17 +379,23 @@ void SourceTaskRunner::Done(Submitted& s, const ck_record_metadata* metadata) {
           std::string("Exception thrown while calling task.commitRecord(): ") + e.what());
     }
   }
-  // The batch's memory goes with its last record; the offset stays in `s` until committed.
-  if (--s.batch->not_done == 0) batches_.erase(s.batch);
-  s.batch = nullptr;
+  Batch* batch = s.batch;
   Partition& partition = *s.partition;
-  if (&partition.queue.front() == &s) TakeDonePrefix(partition);  // `s` may be gone now
+  if (&partition.queue.front() == &s) {
+    TakeDonePrefix(partition);  // takes the offset from the batch; `s` is gone now
+  } else {
+    s.kept.assign(s.offset);  // the batch may be freed before `s` is taken
+    s.offset = s.kept;
+    s.batch = nullptr;
+  }
+  // The batch's memory goes with its last record.
+  if (--batch->not_done == 0) batches_.erase(batch);
 }
 
 void SourceTaskRunner::TakeDonePrefix(Partition& partition) {
   std::deque<Submitted>& queue = partition.queue;
   while (!queue.empty() && queue.front().done) {
-    if (!queue.front().offset.empty()) partition.done_offset = std::move(queue.front().offset);
+    if (!queue.front().offset.empty()) partition.done_offset.assign(queue.front().offset);
     ++partition.done_records;
     queue.pop_front();
   }

@@ -107,7 +107,10 @@ class SourceTaskRunner final : public TaskRunner {
     uint32_t index;        // the record's index in it
     Partition* partition;  // whose queue holds it
     bool done = false;     // acknowledged or dropped
-    std::string offset;    // the record's source offset (JSON), kept past the batch
+    // The record's source offset (JSON): in the batch, or in `kept` once the record is done while
+    // records ahead of it are not (its batch may then be freed before it is taken off the queue).
+    std::string_view offset;
+    std::string kept;
   };
   // A source partition's records in poll order: those not done yet or behind one that is not
   // (`queue`), and the offset of the done prefix already taken off it, not committed yet.

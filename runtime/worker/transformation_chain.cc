@@ -16,24 +16,10 @@ void ReleaseHostBatch(ck_batch* batch) {
   batch->release = nullptr;
 }
 
-// Hands set.records[begin, end) to a transformation or predicate. Records that lie next to each
-// other in one
-// batch (the usual case: a polled batch, or the output of the previous stage) are handed over
-// where they are; the set's batches own that memory and outlive the transformation's output.
-// Otherwise they are copied into an array of their own.
-ck_batch TransformInput(const RecordSet& set, size_t begin, size_t end) {
-  const ck_record* first = set.records[begin];
-  for (size_t i = begin + 1; i < end; ++i) {
-    if (set.records[i] != first + (i - begin)) return MakeHostBatch(set.records, begin, end);
-  }
-  return ck_batch{static_cast<uint32_t>(end - begin), 0, first,
-                  [](ck_batch* self) { self->release = nullptr; }, nullptr};
-}
-
 // Runs `stage`'s transformation over set.records[begin, end) and appends the results to `out`.
 void TransformRun(const TransformationStage& stage, const RecordSet& set, size_t begin, size_t end,
                   RecordSet& out) {
-  ck_batch in = TransformInput(set, begin, end);
+  ck_batch in = MakeHostBatch(set.records, begin, end);
   host::Owned<ck_batch> result;
   try {
     stage.transformation.Call("apply", &ck_transformation_vtable::apply, &in, result.out());
@@ -58,6 +44,13 @@ void TransformRun(const TransformationStage& stage, const RecordSet& set, size_t
 }  // namespace
 
 ck_batch MakeHostBatch(const std::vector<const ck_record*>& records, size_t begin, size_t end) {
+  const ck_record* first = records[begin];
+  bool adjacent = true;
+  for (size_t i = begin + 1; i < end && adjacent; ++i) adjacent = records[i] == first + (i - begin);
+  if (adjacent) {
+    return ck_batch{static_cast<uint32_t>(end - begin), 0, first,
+                    [](ck_batch* self) { self->release = nullptr; }, nullptr};
+  }
   auto* storage = new HostBatchStorage;
   storage->records.reserve(end - begin);
   for (size_t i = begin; i < end; ++i) storage->records.push_back(*records[i]);
@@ -88,7 +81,7 @@ void ApplyTransformations(const std::vector<TransformationStage>& stages, Record
       TransformRun(stage, set, 0, set.records.size(), out);
     } else {
       host::Owned<ck_batch> owned_view;
-      *owned_view.out() = TransformInput(set, 0, set.records.size());
+      *owned_view.out() = MakeHostBatch(set.records, 0, set.records.size());
       std::vector<uint8_t> matches(set.records.size());
       try {
         stage.predicate->Call("test", &ck_predicate_vtable::test, &*owned_view, matches.data());

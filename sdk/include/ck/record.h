@@ -58,10 +58,19 @@ struct ConnectRecord {
 };
 
 /// A record produced by a source task. `source_partition` and `source_offset` are JSON objects of
-/// primitives, lists and maps, stored by the runtime as Kafka Connect stores them.
+/// primitives, lists and maps, stored by the runtime as Kafka Connect stores them; null (the
+/// default) stands for an empty object.
+///
+/// A task that emits many records may give either as JSON text instead, in
+/// `source_partition_json` and `source_offset_json`: a JSON object costs an allocation per member
+/// for every record, the text one. The text must be a JSON object; when it is not empty, the JSON
+/// value next to it is ignored. Records read back from the runtime (as in commit_record) always
+/// carry JSON values.
 struct SourceRecord : ConnectRecord {
-  nlohmann::json source_partition = nlohmann::json::object();  ///< Where the record came from.
-  nlohmann::json source_offset = nlohmann::json::object();     ///< Position within that partition.
+  nlohmann::json source_partition;    ///< Where the record came from.
+  nlohmann::json source_offset;       ///< Position within that partition.
+  std::string source_partition_json;  ///< source_partition as JSON text, used when not empty.
+  std::string source_offset_json;     ///< source_offset as JSON text, used when not empty.
 };
 
 /// A record consumed from Kafka and delivered to a sink task. The `original_*` fields keep the

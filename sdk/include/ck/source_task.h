@@ -30,6 +30,12 @@ class SourceTask {
   /// task can be paused or stopped. Throw RetriableError to be polled again.
   virtual std::vector<SourceRecord> poll() = 0;
 
+  /// poll() into `out`, which the runtime passes in empty and reuses from one poll to the next;
+  /// what the runtime calls. The default moves poll()'s records into `out`. A task that returns
+  /// large batches may override this instead (and implement poll() by calling it): the batch's
+  /// vector is then not allocated and freed on every poll.
+  virtual void poll_into(std::vector<SourceRecord>& out) { out = poll(); }
+
   /// Called after the runtime committed offsets; offsets may lag behind the latest poll.
   virtual void commit() {}
 

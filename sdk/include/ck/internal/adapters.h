@@ -195,8 +195,10 @@ struct WithContext {
   explicit WithContext(ck_context* ctx) : context(ctx) { ContextAccess::Bind(component, context); }
   Context context;
   T component;
-  // Memory of the batches a source task polled, for the next ones.
+  // Memory of the batches a source task polled, for the next ones: the arena blocks, and the
+  // vector the task fills (a batch-sized allocation per poll would be freed after each batch).
   std::shared_ptr<BlockPool> pool = std::make_shared<BlockPool>();
+  std::vector<SourceRecord> polled;
 };
 
 /// C++ schemas for the ABI schemas of successive batches: a batch's schema equal in structure to
@@ -369,7 +371,10 @@ struct SourceTaskAdapter : Lifecycle<WithContext<T, SourceTaskContext>> {
     *out = ck_batch{};
     return Guard(err, [&] {
       auto& instance = L::Get(self);
-      TransferRecords(instance.component.poll(), out, instance.pool);
+      instance.polled.clear();  // left over when the last transfer threw
+      static_cast<SourceTask&>(instance.component).poll_into(instance.polled);
+      TransferRecords(instance.polled, out, instance.pool);
+      instance.polled.clear();
     });
   }
   static ck_status Commit(void* self, ck_error* err) noexcept {

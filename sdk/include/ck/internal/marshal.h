@@ -198,16 +198,26 @@ class Writer {
     out->original_offset = -1;
   }
 
-  /// Writes a source record, with its source partition and offset as JSON. Consecutive records
-  /// of one source partition share its JSON text.
+  /// Writes a source record, with its source partition and offset as JSON text. Consecutive
+  /// records of one source partition share its text.
   void Record(const SourceRecord& record, ck_record* out) {
     Record(static_cast<const ConnectRecord&>(record), out);
-    if (last_partition_text_.ptr == nullptr || record.source_partition != last_partition_) {
-      last_partition_ = record.source_partition;
-      last_partition_text_ = Json(record.source_partition);
+    if (!record.source_partition_json.empty()) {
+      if (last_partition_text_.ptr == nullptr || !last_partition_.is_null() ||
+          View(last_partition_text_) != record.source_partition_json) {
+        last_partition_ = nullptr;
+        last_partition_text_ = arena_.CopyString(record.source_partition_json);
+      }
+    } else if (last_partition_text_.ptr == nullptr || last_partition_.is_null() ||
+               !SamePartition(record.source_partition)) {
+      last_partition_ =
+          record.source_partition.is_null() ? nlohmann::json::object() : record.source_partition;
+      last_partition_text_ = Json(last_partition_);
     }
     out->source_partition = last_partition_text_;
-    out->source_offset = Json(record.source_offset);
+    out->source_offset = record.source_offset_json.empty()
+                             ? Json(record.source_offset)
+                             : arena_.CopyString(record.source_offset_json);
   }
 
   /// Writes a sink record, with its Kafka coordinates.
@@ -223,10 +233,17 @@ class Writer {
  private:
   // Serialises JSON as nlohmann's dump() does, straight into the arena (dump() costs a string
   // allocation and a slower writer per record; offsets are written for every source record).
+  // Null, a record's default, is an empty object.
   ck_str Json(const nlohmann::json& json) {
+    if (json.is_null()) return arena_.CopyString("{}");
     json_.clear();
     AppendJson(json);
     return arena_.CopyString(json_);
+  }
+
+  // Whether `partition` is the one last_partition_ holds (an object; null equals an empty one).
+  bool SamePartition(const nlohmann::json& partition) const {
+    return partition.is_null() ? last_partition_.empty() : partition == last_partition_;
   }
 
   void AppendJson(const nlohmann::json& json) {
@@ -327,6 +344,7 @@ class Writer {
   const ck::Schema* other_schema_ = nullptr;  // the one asked for before last_schema_
   const ck_schema* other_abi_schema_ = nullptr;
   std::string json_;
+  // The last record's source partition: its JSON value (null when it came as text) and its text.
   nlohmann::json last_partition_;
   ck_str last_partition_text_{nullptr, 0};
 };
