@@ -29,6 +29,8 @@ struct RecordSet {
   /// A set viewing every record of `batch`, with origins 0..n-1. The caller keeps `batch` alive
   /// as long as the set.
   static RecordSet Of(const ck_batch& batch);
+  /// Makes this set Of(`batch`), keeping the vectors' memory.
+  void Assign(const ck_batch& batch);
 };
 
 }  // namespace ck::runtime

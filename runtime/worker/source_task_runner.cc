@@ -209,7 +209,10 @@ void SourceTaskRunner::PollAndSend(host::Instance<ck_source_task_vtable>& task) 
   const ck_batch& records = *batch->polled;
   batch->not_done = records.count;
   batches_.emplace(batch, std::move(owned));
-  std::vector<Submitted*> submitted(records.count);
+  // Batch-sized vectors are kept from one batch to the next: a large allocation per batch makes
+  // glibc consolidate every small chunk freed since.
+  std::vector<Submitted*>& submitted = submitted_;
+  submitted.resize(records.count);
   for (uint32_t i = 0; i < records.count; ++i) {
     const ck_record& r = records.records[i];
     const std::string_view key = View(r.source_partition);
@@ -224,7 +227,8 @@ void SourceTaskRunner::PollAndSend(host::Instance<ck_source_task_vtable>& task) 
     submitted[i] = &queue.back();
   }
 
-  RecordSet set = RecordSet::Of(records);
+  RecordSet& set = polled_set_;
+  set.Assign(records);
   TransformWithErrorHandling(setup_.transformations, set, errors_,
                              [](uint32_t) { return nullptr; });
   std::vector<bool> kept(records.count, false);
@@ -236,6 +240,7 @@ void SourceTaskRunner::PollAndSend(host::Instance<ck_source_task_vtable>& task) 
       Done(*submitted[i], nullptr);
     }
   }
+  set.batches.clear();  // the transformations' output
 }
 
 void SourceTaskRunner::Send(const RecordSet& set, const std::vector<Submitted*>& submitted) {

@@ -159,6 +159,8 @@ class SourceTaskRunner final : public TaskRunner {
   Partition* last_partition_ = nullptr;  // the partition of the last polled record
   std::string_view last_partition_key_;  // its key in pending_
   std::map<Batch*, std::unique_ptr<Batch>> batches_;
+  std::vector<Submitted*> submitted_;   // PollAndSend's, for the polled batch
+  RecordSet polled_set_;                // likewise
   std::set<std::string> known_topics_;  // topics created (if configured) and looked up
   std::optional<std::string> delivery_error_;
 };

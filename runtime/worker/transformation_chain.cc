@@ -60,13 +60,20 @@ ck_batch MakeHostBatch(const std::vector<const ck_record*>& records, size_t begi
 
 RecordSet RecordSet::Of(const ck_batch& batch) {
   RecordSet set;
-  set.records.reserve(batch.count);
-  set.origins.reserve(batch.count);
-  for (uint32_t i = 0; i < batch.count; ++i) {
-    set.records.push_back(&batch.records[i]);
-    set.origins.push_back(i);
-  }
+  set.Assign(batch);
   return set;
+}
+
+void RecordSet::Assign(const ck_batch& batch) {
+  records.clear();
+  origins.clear();
+  batches.clear();
+  records.reserve(batch.count);
+  origins.reserve(batch.count);
+  for (uint32_t i = 0; i < batch.count; ++i) {
+    records.push_back(&batch.records[i]);
+    origins.push_back(i);
+  }
 }
 
 void ApplyTransformations(const std::vector<TransformationStage>& stages, RecordSet& set) {
