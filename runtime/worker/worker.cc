@@ -563,7 +563,8 @@ std::unique_ptr<TaskRunner> Worker::MakeTask(Running& running, int t, Properties
     setup.header_converter_class = header_class;
     setup.producer_settings = ClientSettings(config_, config, "producer",
                                              {{"acks", "all"},
-                                              {"enable.idempotence", "true"},
+                                              {"max.in.flight.requests.per.connection", "1"},
+                                              {"enable.idempotence", "false"},
                                               {"queue.buffering.max.messages", "20000"},
                                               {"queue.buffering.max.kbytes", "16384"}});
     setup.offsets = offsets_.get();
