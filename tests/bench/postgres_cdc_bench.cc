@@ -387,7 +387,7 @@ int main(int argc, char** argv) {
   std::printf(
       "\nrows=%lld, 9 columns; Debezium config (pgoutput, snapshot.mode=no_data, defaults "
       "otherwise: max.batch.size=2048, poll.interval.ms=500); worker defaults "
-      "(acks=all, idempotence)\n",
+      "(acks=all, one request in flight, linger.ms=5)\n",
       static_cast<long long>(rows));
   std::printf("%-46s %11s %16s %9s %6s\n", "", "events/s", "CPU-s/M events", "peak RSS", "load");
   std::printf("%-46s %11.0f %16.2f %6.1f MB %6.1f\n",
