@@ -802,8 +802,8 @@ std::shared_ptr<TableSchema> BuildTableSchema(const std::string& prefix, const s
 // A record's source offset: JSON text for the change events streamed without transaction metadata
 // (a JSON object per event would cost an allocation per member), a JSON object for the rest.
 struct RecordOffset {
-  RecordOffset(nlohmann::json json)
-      : json(std::move(json)) {}  // NOLINT(google-explicit-constructor)
+  // NOLINTNEXTLINE(google-explicit-constructor): the JSON offsets of the other events
+  RecordOffset(nlohmann::json value) : json(std::move(value)) {}
   static RecordOffset Text(std::string text) {
     RecordOffset out(nullptr);
     out.text = std::move(text);
