@@ -5,7 +5,8 @@
 //    values) on plugin.path, as a child process; timed from the first to the last acknowledged
 //    record (read from the topic's end offsets); CPU and peak RSS from /proc.
 // 2. Baseline: the records ConnectKit wrote are read back and produced again, byte for byte, by a
-//    bare librdkafka producer with the same settings (acks=all, idempotence), in this process.
+//    bare librdkafka producer with the worker's settings (acks=all, one request in flight), in
+//    this process.
 // 3. Start-up: `connectkit standalone` on the embedded Kafka, from exec to the log line of the
 //    first acknowledged record.
 // Ends with one `BENCH runtime ...` line.
@@ -122,7 +123,8 @@ int main() {
   for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
            {"bootstrap.servers", kafka->bootstrap_servers()},
            {"acks", "all"},
-           {"enable.idempotence", "true"}}) {
+           {"max.in.flight.requests.per.connection", "1"},
+           {"enable.idempotence", "false"}}) {
     if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), error, sizeof error) != RD_KAFKA_CONF_OK)
       Fail(error);
   }
