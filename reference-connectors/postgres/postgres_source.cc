@@ -1397,37 +1397,30 @@ bool PostgresTaskImpl::ConfirmProcessed() {
   return true;
 }
 
-nlohmann::json PostgresTaskImpl::StreamOffset(uint64_t lsn, int64_t events) const {
-  // Built member by member, in the map's key order: an initializer list would make a JSON array
-  // per member first (this runs for every event).
-  nlohmann::json out(nlohmann::json::value_t::object);
-  auto& o = out.get_ref<nlohmann::json::object_t&>();
-  o.emplace_hint(o.end(), kLsn, lsn);
-  o.emplace_hint(o.end(), kLsnCommit, last_commit_end_);
-  o.emplace_hint(o.end(), kEventsAtLsn, events);
-  o.emplace_hint(o.end(), kLsnProc, lsn);
-  o.emplace_hint(o.end(), kTsUsec, txn_.commit_time_us);
-  o.emplace_hint(o.end(), kTxId, txn_.xid);
-  return out;
-}
-
 std::string PostgresTaskImpl::StreamOffsetText(uint64_t lsn, int64_t events) const {
-  // StreamOffset() as its JSON text, written directly.
+  // Written directly, in the key order a JSON object would have (this runs for every event).
   std::string out;
   out.reserve(160);
   char digits[24];
-  const auto member = [&](std::string_view prefix, auto value) {
-    out.append(prefix);
+  const auto member = [&](char before, std::string_view key, auto value) {
+    out.push_back(before);
+    out.push_back('"');
+    out.append(key);
+    out.append("\":");
     out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
   };
-  member("{\"lsn\":", lsn);
-  member(",\"lsn_commit\":", last_commit_end_);
-  member(",\"lsn_events_processed\":", events);
-  member(",\"lsn_proc\":", lsn);
-  member(",\"ts_usec\":", txn_.commit_time_us);
-  member(",\"txId\":", txn_.xid);
+  member('{', kLsn, lsn);
+  member(',', kLsnCommit, last_commit_end_);
+  member(',', kEventsAtLsn, events);
+  member(',', kLsnProc, lsn);
+  member(',', kTsUsec, txn_.commit_time_us);
+  member(',', kTxId, txn_.xid);
   out.push_back('}');
   return out;
+}
+
+nlohmann::json PostgresTaskImpl::StreamOffset(uint64_t lsn, int64_t events) const {
+  return nlohmann::json::parse(StreamOffsetText(lsn, events));
 }
 
 Struct PostgresTaskImpl::Source(const TableSchema& t, uint64_t lsn, const char* snapshot,

@@ -203,16 +203,17 @@ class Writer {
   void Record(const SourceRecord& record, ck_record* out) {
     Record(static_cast<const ConnectRecord&>(record), out);
     if (!record.source_partition_json.empty()) {
-      if (last_partition_text_.ptr == nullptr || !last_partition_.is_null() ||
-          View(last_partition_text_) != record.source_partition_json) {
-        last_partition_ = nullptr;
+      if (View(last_partition_text_) != record.source_partition_json) {
+        last_partition_ = nullptr;  // known by its text only
         last_partition_text_ = arena_.CopyString(record.source_partition_json);
       }
-    } else if (last_partition_text_.ptr == nullptr || last_partition_.is_null() ||
-               !SamePartition(record.source_partition)) {
-      last_partition_ =
-          record.source_partition.is_null() ? nlohmann::json::object() : record.source_partition;
-      last_partition_text_ = Json(last_partition_);
+    } else {
+      const nlohmann::json& partition =
+          record.source_partition.is_null() ? kEmptyObject : record.source_partition;
+      if (last_partition_.is_null() || partition != last_partition_) {
+        last_partition_ = partition;
+        last_partition_text_ = Json(partition);
+      }
     }
     out->source_partition = last_partition_text_;
     out->source_offset = record.source_offset_json.empty()
@@ -239,11 +240,6 @@ class Writer {
     json_.clear();
     AppendJson(json);
     return arena_.CopyString(json_);
-  }
-
-  // Whether `partition` is the one last_partition_ holds (an object; null equals an empty one).
-  bool SamePartition(const nlohmann::json& partition) const {
-    return partition.is_null() ? last_partition_.empty() : partition == last_partition_;
   }
 
   void AppendJson(const nlohmann::json& json) {
@@ -344,6 +340,7 @@ class Writer {
   const ck::Schema* other_schema_ = nullptr;  // the one asked for before last_schema_
   const ck_schema* other_abi_schema_ = nullptr;
   std::string json_;
+  inline static const nlohmann::json kEmptyObject = nlohmann::json::object();
   // The last record's source partition: its JSON value (null when it came as text) and its text.
   nlohmann::json last_partition_;
   ck_str last_partition_text_{nullptr, 0};
